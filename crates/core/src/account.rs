@@ -1,0 +1,161 @@
+//! The account model shared by every door (URI parser, migration decoder, importers, vault,
+//! CLI and app).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Key bytes of an account. Zeroized on drop; `Debug` never shows the bytes, so a secret cannot
+/// reach a log line by accident. Reading the bytes is explicit (`expose`).
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    /// The raw key bytes. Call sites are few and deliberate: code generation, encryption and
+    /// confirmed exports.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret(<{} bytes redacted>)", self.0.len())
+    }
+}
+
+/// HMAC hash function of an OTP account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Algorithm {
+    #[default]
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+impl Algorithm {
+    /// Canonical upper-case name, as in otpauth URIs and the JSON contracts.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
+        }
+    }
+
+    /// Case-insensitive parse of `SHA1`, `SHA256`, `SHA512`; anything else is `None`.
+    pub fn parse(name: &str) -> Option<Self> {
+        match name.to_ascii_uppercase().as_str() {
+            "SHA1" => Some(Algorithm::Sha1),
+            "SHA256" => Some(Algorithm::Sha256),
+            "SHA512" => Some(Algorithm::Sha512),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How codes are derived: time-based, counter-based, or Steam Guard (TOTP SHA1/30 s rendered
+/// as five characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum OtpKind {
+    Totp { period: u32 },
+    Hotp { counter: u64 },
+    Steam,
+}
+
+impl OtpKind {
+    /// `"totp"`, `"hotp"` or `"steam"`, as in the JSON contracts.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            OtpKind::Totp { .. } => "totp",
+            OtpKind::Hotp { .. } => "hotp",
+            OtpKind::Steam => "steam",
+        }
+    }
+
+    /// Time step in seconds; `None` for HOTP.
+    pub fn period(self) -> Option<u32> {
+        match self {
+            OtpKind::Totp { period } => Some(period),
+            OtpKind::Steam => Some(30),
+            OtpKind::Hotp { .. } => None,
+        }
+    }
+
+    pub fn counter(self) -> Option<u64> {
+        match self {
+            OtpKind::Hotp { counter } => Some(counter),
+            _ => None,
+        }
+    }
+}
+
+pub const DEFAULT_PERIOD: u32 = 30;
+pub const DEFAULT_DIGITS: u8 = 6;
+
+/// One OTP account: what an `otpauth://` URI, a migration entry or an import record describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub kind: OtpKind,
+    /// Service name; empty when there is none (never absent).
+    pub issuer: String,
+    /// Account name after label-prefix removal, fully decoded Unicode.
+    pub account: String,
+    pub secret: Secret,
+    pub algorithm: Algorithm,
+    /// 6, 7 or 8 (Steam: 5 characters, stored as 5).
+    pub digits: u8,
+}
+
+impl Account {
+    /// A TOTP account with the usual defaults (SHA1, 6 digits, 30 s).
+    pub fn totp(issuer: impl Into<String>, account: impl Into<String>, secret: Secret) -> Self {
+        Self {
+            kind: OtpKind::Totp {
+                period: DEFAULT_PERIOD,
+            },
+            issuer: issuer.into(),
+            account: account.into(),
+            secret,
+            algorithm: Algorithm::Sha1,
+            digits: DEFAULT_DIGITS,
+        }
+    }
+
+    /// True when both describe the same login (same issuer and account name), whatever the
+    /// secret: the portal's 2FA reset issues a new secret for the same login, which must
+    /// replace the old entry rather than sit beside it.
+    pub fn same_login(&self, other: &Account) -> bool {
+        self.issuer == other.issuer && self.account == other.account
+    }
+
+    /// Display label: `Issuer (account)`, or whichever part exists.
+    pub fn label(&self) -> String {
+        match (self.issuer.is_empty(), self.account.is_empty()) {
+            (false, false) => format!("{} ({})", self.issuer, self.account),
+            (false, true) => self.issuer.clone(),
+            (true, _) => self.account.clone(),
+        }
+    }
+}
