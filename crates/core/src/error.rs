@@ -1,0 +1,14 @@
+//! What every core error can tell a door (CLI, app) beyond its English message.
+
+/// A stable, machine-readable category for an error, such as `invalid_secret` or
+/// `wrong_password`. The CLI prints it in JSON (`{"error":{"kind","message"}}`); the app
+/// looks it up in its Dutch/English message catalogs. Kinds are a contract: never rename one.
+pub trait ErrorKind: std::error::Error {
+    fn kind(&self) -> &'static str;
+
+    /// True when the error is the caller's input (CLI exit code 2), false when it is the
+    /// environment or a bug (exit code 1).
+    fn is_bad_input(&self) -> bool {
+        true
+    }
+}
