@@ -1,0 +1,94 @@
+# Tweestap: `make run` starts the app, `make test` runs every test. Both install what is
+# missing first (system packages via scripts/install-deps, npm packages, cargo tools).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+# CI starts from a fresh clone each time; it may keep compiled dependencies outside the clone.
+ifeq ($(CI),true)
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/tweestap/target
+endif
+TARGET := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
+FIXTURES ?= $(ROOT)/../shared/fixtures
+export TWEESTAP_FIXTURES := $(FIXTURES)
+TAURI := $(ROOT)/ui/node_modules/.bin/tauri
+APP_DEBUG := $(TARGET)/debug/tweestap-app
+CLI_DEBUG := $(TARGET)/debug/tweestap
+
+.PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
+        ui-check test test-rust test-ui test-e2e bench
+
+help:
+	@echo "make run    build and start the Tweestap app"
+	@echo "make test   run every test (lint, Rust, front end, end-to-end)"
+	@echo "make bench  run the benchmarks (release builds) and print their figures"
+
+## Setup ------------------------------------------------------------------------------------
+
+deps: system-deps ui-deps cargo-tools
+
+system-deps:
+	@scripts/install-deps
+
+ui-deps: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+cargo-tools:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+
+## App --------------------------------------------------------------------------------------
+
+ui-build: ui-deps
+	cd ui && npm run build
+
+# A real app build: `tauri build` embeds ui/dist (a plain `cargo build` binary would look for
+# the dev server instead).
+app-debug: deps
+	cd src-tauri && $(TAURI) build --debug --no-bundle
+
+run: app-debug
+	$(APP_DEBUG)
+
+## Checks -----------------------------------------------------------------------------------
+
+lint: fmt-check clippy ui-check
+
+fmt-check:
+	cargo fmt --all --check
+
+# The app crate embeds ui/dist at compile time, so the front end is built first.
+clippy: deps ui-build
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+ui-check: ui-deps
+	cd ui && npm run check && npm run lint
+
+## Tests ------------------------------------------------------------------------------------
+
+test: deps
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-ui
+	$(MAKE) --no-print-directory test-e2e
+	@echo "make test: all suites passed"
+
+test-rust: deps
+	@test -d "$(FIXTURES)/vectors" || { echo "fixtures not found at $(FIXTURES)"; exit 1; }
+	scripts/with-keyring cargo test --workspace --exclude tweestap-app --locked
+
+test-ui: ui-deps
+	cd ui && npm test
+
+test-e2e: app-debug
+	cargo build --locked -p tweestap-cli
+	tests/e2e/run.sh $(APP_DEBUG) $(CLI_DEBUG)
+
+## Benchmarks -------------------------------------------------------------------------------
+
+bench: deps
+	cargo bench --locked -p tweestap-core

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the end-to-end suite against the real app: a private D-Bus session (for the keyring),
+# a private X display (Xvfb), tauri-driver + WebKitWebDriver, and a throw-away HOME per app start.
+#
+#   tests/e2e/run.sh APP_BINARY CLI_BINARY
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+export TWEESTAP_APP="$(realpath "$1")"
+export TWEESTAP_CLI="$(realpath "$2")"
+export TWEESTAP_FIXTURES="${TWEESTAP_FIXTURES:-$(realpath "$root/../shared/fixtures")}"
+export TWEESTAP_ARTIFACTS="${TWEESTAP_ARTIFACTS:-$root/artifacts/e2e}"
+export NATIVE_DRIVER="${NATIVE_DRIVER:-$(command -v WebKitWebDriver)}"
+export TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")}"
+# Software rendering: Xvfb has no GPU, and WebKit's DMA-BUF renderer needs one.
+export WEBKIT_DISABLE_DMABUF_RENDERER=1
+export LIBGL_ALWAYS_SOFTWARE=1
+mkdir -p "$TWEESTAP_ARTIFACTS"
+
+exec "$root/scripts/with-session" node --test --test-concurrency=1 "$here"/*.test.mjs

@@ -1,0 +1,64 @@
+import en from "../i18n/en.json";
+import nl from "../i18n/nl.json";
+
+export type Locale = "nl" | "en";
+export type MessageKey = keyof typeof en;
+
+export const catalogs: Record<Locale, Record<string, string>> = { en, nl };
+
+const STORAGE_KEY = "tweestap.locale";
+
+/** Dutch on Dutch systems (nl, nl-NL, nl_BE, …), English everywhere else. */
+export function localeFromSystem(tag: string | null | undefined): Locale {
+  return tag && /^nl([-_]|$)/i.test(tag) ? "nl" : "en";
+}
+
+/** Fills `{name}` placeholders; unknown placeholders stay visible so a gap is noticed. */
+export function interpolate(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export function translate(
+  locale: Locale,
+  key: string,
+  params: Record<string, string | number> = {},
+): string {
+  const template = catalogs[locale][key] ?? catalogs.en[key] ?? key;
+  return interpolate(template, params);
+}
+
+class I18n {
+  locale = $state<Locale>("en");
+
+  /** A choice the user made in the app wins over the system locale. */
+  init(systemTag: string | null | undefined): void {
+    const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
+    this.locale = saved === "nl" || saved === "en" ? saved : localeFromSystem(systemTag);
+    this.applyToDocument();
+  }
+
+  set(locale: Locale): void {
+    this.locale = locale;
+    globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+    this.applyToDocument();
+  }
+
+  t = (key: MessageKey, params?: Record<string, string | number>): string =>
+    translate(this.locale, key, params);
+
+  /** Translates an error `kind` from the core; falls back to its English message. */
+  error = (kind: string, message: string): string => {
+    const key = `error.${kind}`;
+    return key in catalogs[this.locale]
+      ? translate(this.locale, key, { message })
+      : translate(this.locale, "error.generic", { message });
+  };
+
+  private applyToDocument(): void {
+    if (typeof document !== "undefined") document.documentElement.lang = this.locale;
+  }
+}
+
+export const i18n = new I18n();

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import en from "../i18n/en.json";
+import nl from "../i18n/nl.json";
+import { interpolate, localeFromSystem, translate } from "./i18n.svelte";
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe("catalogs", () => {
+  it("have exactly the same keys in Dutch and English", () => {
+    expect(Object.keys(nl).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it("use the same placeholders in both languages", () => {
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(placeholders(nl[key]), key).toEqual(placeholders(en[key]));
+    }
+  });
+
+  it("have no empty messages", () => {
+    for (const [key, value] of [...Object.entries(en), ...Object.entries(nl)]) {
+      expect(value.trim(), key).not.toBe("");
+    }
+  });
+
+  it("translate every otpauth error kind the core can report", () => {
+    const kinds = [
+      "invalid_scheme",
+      "invalid_type",
+      "invalid_uri",
+      "missing_secret",
+      "invalid_secret",
+      "invalid_algorithm",
+      "invalid_digits",
+      "invalid_period",
+      "missing_counter",
+      "invalid_counter",
+    ];
+    for (const kind of kinds) {
+      expect(Object.keys(en)).toContain(`error.${kind}`);
+    }
+  });
+});
+
+describe("localeFromSystem", () => {
+  it("chooses Dutch for Dutch system locales only", () => {
+    expect(localeFromSystem("nl-NL")).toBe("nl");
+    expect(localeFromSystem("nl_BE.UTF-8")).toBe("nl");
+    expect(localeFromSystem("nl")).toBe("nl");
+    expect(localeFromSystem("en-US")).toBe("en");
+    expect(localeFromSystem("nds-DE")).toBe("en");
+    expect(localeFromSystem(null)).toBe("en");
+  });
+});
+
+describe("translate", () => {
+  it("fills placeholders and keeps unknown ones visible", () => {
+    expect(translate("nl", "code.remaining", { seconds: 7 })).toBe("Nog 7 seconden geldig");
+    expect(interpolate("{a} {b}", { a: 1 })).toBe("1 {b}");
+  });
+});
