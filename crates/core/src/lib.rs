@@ -2,7 +2,20 @@
 //! thin doors into this crate. No GUI, camera or screen dependencies belong here.
 
 pub mod account;
+pub mod base32;
 pub mod error;
+pub mod hex;
+pub mod link;
+pub mod migration;
+pub mod otp;
+mod percent;
+mod radix;
+pub mod uri;
+pub mod view;
 
 pub use account::{Account, Algorithm, OtpKind, Secret};
 pub use error::ErrorKind;
+pub use link::{Link, LinkError, parse_link};
+pub use migration::{BatchInfo, MigrationBatch, MigrationEntryError, MigrationError};
+pub use otp::{Clock, CodeInfo, FixedClock, SystemClock};
+pub use uri::{UriError, format_otpauth, parse_otpauth};

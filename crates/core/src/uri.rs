@@ -1,0 +1,389 @@
+//! `otpauth://` links (Google's Key Uri Format) as the fixture rules read them
+//! (`shared/fixtures/README.md`, "otpauth URI rules"), and writing them back.
+//!
+//! Checking order: scheme, type, label decoding, query decoding, secret, algorithm, digits,
+//! then period (totp) or counter (hotp). [`build_account`] is the second half on its own, so
+//! a key typed with flags (CLI `--secret --digits …`) is validated by exactly the same rules.
+
+use thiserror::Error;
+use zeroize::Zeroizing;
+
+use crate::account::{Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, OtpKind, Secret};
+use crate::base32::{self, Base32Error};
+use crate::error::ErrorKind;
+use crate::otp::{STEAM_DIGITS, STEAM_PERIOD};
+use crate::percent;
+
+/// Why an `otpauth://` link (or a key given with flags) was refused. One variant per stable
+/// category; messages never contain the key.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum UriError {
+    #[error(
+        "this is not an otpauth:// link: it must start with otpauth://totp/ or otpauth://hotp/"
+    )]
+    InvalidScheme,
+    #[error("unknown code type {0:?}: the link must say otpauth://totp/… or otpauth://hotp/…")]
+    InvalidType(String),
+    #[error(
+        "the link is damaged: it has a broken %-escape or text that is not UTF-8; scan or copy it again"
+    )]
+    InvalidUri,
+    #[error("the link has no secret key (secret=…): ask the service for a new QR code or key")]
+    MissingSecret,
+    #[error(
+        "the key contains characters that are not base32 (A–Z, 2–7) or has an impossible length: check that it was copied completely"
+    )]
+    InvalidSecret,
+    #[error("unsupported algorithm {0:?}: use SHA1, SHA256 or SHA512")]
+    InvalidAlgorithm(String),
+    #[error("unsupported number of digits {0:?}: use 6, 7 or 8")]
+    InvalidDigits(String),
+    #[error("invalid period {0:?}: use a whole number of seconds, at least 1 (usually 30)")]
+    InvalidPeriod(String),
+    #[error("a counter-based (hotp) link needs a counter=… value")]
+    MissingCounter,
+    #[error("invalid counter {0:?}: use a whole number from 0 to 18446744073709551615")]
+    InvalidCounter(String),
+}
+
+impl ErrorKind for UriError {
+    fn kind(&self) -> &'static str {
+        match self {
+            UriError::InvalidScheme => "invalid_scheme",
+            UriError::InvalidType(_) => "invalid_type",
+            UriError::InvalidUri => "invalid_uri",
+            UriError::MissingSecret => "missing_secret",
+            UriError::InvalidSecret => "invalid_secret",
+            UriError::InvalidAlgorithm(_) => "invalid_algorithm",
+            UriError::InvalidDigits(_) => "invalid_digits",
+            UriError::InvalidPeriod(_) => "invalid_period",
+            UriError::MissingCounter => "missing_counter",
+            UriError::InvalidCounter(_) => "invalid_counter",
+        }
+    }
+}
+
+/// A user-supplied value quoted in an error message, cut short so a 16 KB parameter cannot
+/// flood a terminal.
+fn shown(value: &str) -> String {
+    const MAX_CHARS: usize = 24;
+    if value.chars().count() <= MAX_CHARS {
+        value.to_owned()
+    } else {
+        let mut cut: String = value.chars().take(MAX_CHARS).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// `totp` or `hotp`: the two types an `otpauth://` link can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtpType {
+    Totp,
+    Hotp,
+}
+
+/// The decoded parameters of a link (or the equivalent flags), not yet validated. `None`
+/// means absent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OtpParams<'a> {
+    pub secret: Option<&'a str>,
+    pub issuer: Option<&'a str>,
+    pub algorithm: Option<&'a str>,
+    pub digits: Option<&'a str>,
+    pub period: Option<&'a str>,
+    pub counter: Option<&'a str>,
+}
+
+/// Parses an `otpauth://` link into an [`Account`].
+pub fn parse_otpauth(input: &str) -> Result<Account, UriError> {
+    let raw = percent::split_uri(input, "otpauth").ok_or(UriError::InvalidScheme)?;
+    let otp_type = if raw.host.eq_ignore_ascii_case("totp") {
+        OtpType::Totp
+    } else if raw.host.eq_ignore_ascii_case("hotp") {
+        OtpType::Hotp
+    } else {
+        return Err(UriError::InvalidType(shown(raw.host)));
+    };
+    let label = percent::decode(raw.path, false).map_err(|_| UriError::InvalidUri)?;
+    let query = percent::query_pairs(raw.query)
+        .map(|(name, value)| Ok((percent::decode(name, true)?, percent::decode(value, true)?)))
+        .collect::<Result<Vec<_>, percent::DecodeError>>()
+        .map_err(|_| UriError::InvalidUri)?;
+    // The first occurrence of a parameter wins; unknown parameters are ignored.
+    let first = |wanted: &str| {
+        query
+            .iter()
+            .find(|(name, _)| name.as_str() == wanted)
+            .map(|(_, value)| value.as_str())
+    };
+    let params = OtpParams {
+        secret: first("secret"),
+        issuer: first("issuer"),
+        algorithm: first("algorithm"),
+        digits: first("digits"),
+        period: first("period"),
+        counter: first("counter"),
+    };
+    build_account(otp_type, &label, &params)
+}
+
+/// Validates decoded parameters into an account: `label` is the decoded label (`Issuer:account`
+/// or `account`). Checks secret, algorithm, digits, then period (totp) or counter (hotp);
+/// `period` is ignored for hotp and `counter` for totp.
+pub fn build_account(
+    otp_type: OtpType,
+    label: &str,
+    params: &OtpParams<'_>,
+) -> Result<Account, UriError> {
+    let secret = parse_secret(params.secret.unwrap_or(""))?;
+    let algorithm = match params.algorithm {
+        None => Algorithm::default(),
+        Some(name) => {
+            Algorithm::parse(name).ok_or_else(|| UriError::InvalidAlgorithm(shown(name)))?
+        }
+    };
+    let digits = match params.digits {
+        None => DEFAULT_DIGITS,
+        Some(text) => match parse_decimal(text) {
+            Some(n @ 6..=8) => n as u8,
+            _ => return Err(UriError::InvalidDigits(shown(text))),
+        },
+    };
+    let kind = match otp_type {
+        OtpType::Totp => OtpKind::Totp {
+            period: match params.period {
+                None => DEFAULT_PERIOD,
+                Some(text) => parse_decimal(text)
+                    .filter(|&p| p >= 1)
+                    .and_then(|p| u32::try_from(p).ok())
+                    .ok_or_else(|| UriError::InvalidPeriod(shown(text)))?,
+            },
+        },
+        OtpType::Hotp => {
+            let text = params.counter.ok_or(UriError::MissingCounter)?;
+            OtpKind::Hotp {
+                counter: parse_decimal(text)
+                    .ok_or_else(|| UriError::InvalidCounter(shown(text)))?,
+            }
+        }
+    };
+    let (issuer, account) = resolve_label(label, params.issuer);
+    Ok(Account {
+        kind,
+        issuer,
+        account,
+        secret,
+        algorithm,
+        digits,
+    })
+}
+
+/// Reads a base32 key as the otpauth rules do: empty → `missing_secret`; otherwise spaces
+/// removed, upper-cased, trailing `=` stripped, and the rest must be valid base32
+/// (`invalid_secret`).
+pub fn parse_secret(text: &str) -> Result<Secret, UriError> {
+    match base32::decode_key(text) {
+        Ok(bytes) => Ok(Secret::new(bytes.to_vec())),
+        Err(Base32Error::Empty) => Err(UriError::MissingSecret),
+        Err(Base32Error::Invalid) => Err(UriError::InvalidSecret),
+    }
+}
+
+/// A non-empty string of ASCII decimal digits (leading zeros allowed) that fits a `u64`.
+fn parse_decimal(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |value, digit| {
+        value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+    })
+}
+
+/// Splits a decoded label at its first `:` into (issuer prefix, account), trims ASCII spaces
+/// from both, and lets a non-blank `issuer` value (trimmed) win over the prefix. Shared by
+/// otpauth labels and migration `name` fields.
+pub(crate) fn resolve_label(label: &str, issuer_param: Option<&str>) -> (String, String) {
+    let (prefix, account) = match label.split_once(':') {
+        Some((prefix, account)) => (prefix.trim_matches(' '), account.trim_matches(' ')),
+        None => ("", label.trim_matches(' ')),
+    };
+    let issuer = match issuer_param.map(|i| i.trim_matches(' ')) {
+        Some(param) if !param.is_empty() => param,
+        _ => prefix,
+    };
+    (issuer.to_owned(), account.to_owned())
+}
+
+/// The inverse of [`resolve_label`] for an issuer that is also written separately: the label
+/// to write so that reading it back gives `account` unchanged, with each part passed through
+/// `encode` (the `:` separator stays literal). The prefix is left out when the issuer itself
+/// contains `:` (the separate issuer carries it); a lone leading `:` protects an account name
+/// that contains `:` when there is no prefix.
+pub(crate) fn compose_label(
+    issuer: &str,
+    account: &str,
+    encode: impl Fn(&str) -> String,
+) -> String {
+    if !issuer.is_empty() && !issuer.contains(':') {
+        format!("{}:{}", encode(issuer), encode(account))
+    } else if account.contains(':') {
+        format!(":{}", encode(account))
+    } else {
+        encode(account)
+    }
+}
+
+/// Writes an account as an `otpauth://` link that [`parse_otpauth`] reads back to an equal
+/// account. Every parameter is explicit (`issuer` only when non-empty). Steam accounts are
+/// written in Aegis's `otpauth://steam/…` form, which `parse_otpauth` deliberately refuses
+/// (`invalid_type`).
+///
+/// What cannot survive the trip, by the parse rules: leading/trailing spaces in the account
+/// name or issuer (trimmed on reading) and an issuer of only spaces (read as absent).
+pub fn format_otpauth(account: &Account) -> String {
+    let secret = Zeroizing::new(base32::encode(account.secret.expose()));
+    let label = compose_label(&account.issuer, &account.account, percent::encode);
+    let mut uri = format!(
+        "otpauth://{}/{}?secret={}",
+        account.kind.type_name(),
+        label,
+        secret.as_str()
+    );
+    if !account.issuer.is_empty() {
+        uri.push_str("&issuer=");
+        uri.push_str(&percent::encode(&account.issuer));
+    }
+    let (algorithm, digits) = match account.kind {
+        OtpKind::Steam => (Algorithm::Sha1, STEAM_DIGITS),
+        _ => (account.algorithm, account.digits),
+    };
+    uri.push_str(&format!("&algorithm={algorithm}&digits={digits}"));
+    match account.kind {
+        OtpKind::Totp { period } => uri.push_str(&format!("&period={period}")),
+        OtpKind::Steam => uri.push_str(&format!("&period={STEAM_PERIOD}")),
+        OtpKind::Hotp { counter } => uri.push_str(&format!("&counter={counter}")),
+    }
+    uri
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(input: &str) -> &'static str {
+        parse_otpauth(input).unwrap_err().kind()
+    }
+
+    #[test]
+    fn categories() {
+        let ok = "otpauth://totp/E:a?secret=JBSWY3DPEHPK3PXP";
+        assert!(parse_otpauth(ok).is_ok());
+        assert_eq!(kind_of(""), "invalid_scheme");
+        assert_eq!(
+            kind_of("otpauth:totp/x?secret=JBSWY3DPEHPK3PXP"),
+            "invalid_scheme"
+        );
+        assert_eq!(
+            kind_of("otpauth://steam/x?secret=JBSWY3DPEHPK3PXP"),
+            "invalid_type"
+        );
+        assert_eq!(
+            kind_of("otpauth://totp/100%?secret=JBSWY3DPEHPK3PXP"),
+            "invalid_uri"
+        );
+        assert_eq!(
+            kind_of("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&x=%ff"),
+            "invalid_uri"
+        );
+        assert_eq!(kind_of("otpauth://totp/a?secret=+"), "invalid_secret");
+        assert_eq!(
+            kind_of("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=md5"),
+            "invalid_algorithm"
+        );
+        assert_eq!(
+            kind_of("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=%2B6"),
+            "invalid_digits"
+        );
+        assert_eq!(
+            kind_of("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=4294967296"),
+            "invalid_period"
+        );
+        assert_eq!(
+            kind_of("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP"),
+            "missing_counter"
+        );
+        assert_eq!(
+            kind_of("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=18446744073709551616"),
+            "invalid_counter"
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        let acc = parse_otpauth(
+            "otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&digits=0008&counter=18446744073709551615",
+        )
+        .unwrap();
+        assert_eq!(
+            (acc.digits, acc.kind),
+            (8, OtpKind::Hotp { counter: u64::MAX })
+        );
+        assert_eq!(parse_decimal("007"), Some(7));
+        assert_eq!(parse_decimal(""), None);
+        assert_eq!(parse_decimal("+7"), None);
+        assert_eq!(parse_decimal("٣"), None);
+    }
+
+    #[test]
+    fn label_rules() {
+        assert_eq!(
+            resolve_label("Corp:team:alice", None),
+            ("Corp".into(), "team:alice".into())
+        );
+        assert_eq!(
+            resolve_label(" A : b ", Some("  ")),
+            ("A".into(), "b".into())
+        );
+        assert_eq!(resolve_label("A:b", Some(" X ")), ("X".into(), "b".into()));
+        assert_eq!(resolve_label("b", None), (String::new(), "b".into()));
+    }
+
+    #[test]
+    fn errors_never_show_the_key() {
+        let key = "JBSWY3DPEHPK3PX!";
+        let err = parse_otpauth(&format!("otpauth://totp/a?secret={key}")).unwrap_err();
+        assert!(!err.to_string().contains(key));
+        assert!(err.to_string().contains("base32"));
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let long = "x".repeat(10_000);
+        let err = parse_otpauth(&format!(
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm={long}"
+        ))
+        .unwrap_err();
+        assert!(err.to_string().len() < 200);
+    }
+
+    #[test]
+    fn format_examples() {
+        let mut acc = Account::totp(
+            "ACME Co",
+            "alice+2fa@example.com",
+            Secret::new(b"Hello!\xde\xad\xbe\xef".to_vec()),
+        );
+        assert_eq!(
+            format_otpauth(&acc),
+            "otpauth://totp/ACME%20Co:alice%2B2fa@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
+        );
+        acc.issuer = "A:B".into();
+        acc.account = "x:y".into();
+        assert_eq!(parse_otpauth(&format_otpauth(&acc)).unwrap(), acc);
+        acc.issuer.clear();
+        assert_eq!(parse_otpauth(&format_otpauth(&acc)).unwrap(), acc);
+        acc.kind = OtpKind::Steam;
+        assert!(format_otpauth(&acc).starts_with("otpauth://steam/"));
+    }
+}
