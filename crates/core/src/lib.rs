@@ -11,6 +11,7 @@ pub mod otp;
 mod percent;
 mod radix;
 pub mod uri;
+pub mod vault;
 pub mod view;
 
 pub use account::{Account, Algorithm, OtpKind, Secret};

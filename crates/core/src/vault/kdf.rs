@@ -1,0 +1,120 @@
+//! Argon2id: turns a password into the key that wraps the vault's data key.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::error::{Result, VaultError};
+
+/// Argon2id cost parameters, stored in the vault header beside the salt so a vault always opens
+/// with the parameters it was made with, whatever the defaults of a later version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    /// Memory in KiB.
+    #[serde(rename = "m")]
+    pub memory_kib: u32,
+    /// Passes over the memory.
+    #[serde(rename = "t")]
+    pub iterations: u32,
+    /// Lanes. The argon2 crate runs them one after another, so more lanes buy nothing here.
+    #[serde(rename = "p")]
+    pub parallelism: u32,
+}
+
+/// Upper bounds accepted when reading a header, so a crafted header cannot make an unlock
+/// allocate gigabytes or run for hours.
+const MAX_MEMORY_KIB: u32 = 4 * 1024 * 1024;
+const MAX_ITERATIONS: u32 = 64;
+const MAX_PARALLELISM: u32 = 16;
+
+impl KdfParams {
+    /// The parameters for every new password: 128 MiB, 4 passes, 1 lane. Measured at about
+    /// 0.5 s per unlock on the reference machine (2-core x86-64) in a release build; see
+    /// `docs/VAULT.md` and `cargo bench -p tweestap-core --bench vault`.
+    pub const DEFAULT: KdfParams = KdfParams {
+        memory_kib: 128 * 1024,
+        iterations: 4,
+        parallelism: 1,
+    };
+
+    /// Deliberately weak parameters (8 KiB, 1 pass) for tests that create many vaults. Never
+    /// use them for a real vault: a password protected by them falls to a quick guessing attack.
+    pub const fn insecure_for_tests() -> KdfParams {
+        KdfParams {
+            memory_kib: 8,
+            iterations: 1,
+            parallelism: 1,
+        }
+    }
+
+    /// True when a header's parameters are within what this version is willing to run.
+    pub(crate) fn within_limits(&self) -> bool {
+        self.argon2_params().is_ok()
+            && self.memory_kib <= MAX_MEMORY_KIB
+            && (1..=MAX_ITERATIONS).contains(&self.iterations)
+            && (1..=MAX_PARALLELISM).contains(&self.parallelism)
+    }
+
+    fn argon2_params(&self) -> Result<Params> {
+        Params::new(
+            self.memory_kib,
+            self.iterations,
+            self.parallelism,
+            Some(KEY_LEN),
+        )
+        .map_err(|e| VaultError::InvalidKdfParams {
+            detail: e.to_string(),
+        })
+    }
+
+    /// Derives the 256-bit key-encryption key from `password` and `salt`.
+    pub(crate) fn derive(&self, password: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; KEY_LEN]>> {
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, self.argon2_params()?);
+        let mut out = Zeroizing::new([0u8; KEY_LEN]);
+        argon
+            .hash_password_into(password, salt, out.as_mut())
+            .map_err(|e| VaultError::InvalidKdfParams {
+                detail: e.to_string(),
+            })?;
+        Ok(out)
+    }
+}
+
+impl Default for KdfParams {
+    fn default() -> Self {
+        KdfParams::DEFAULT
+    }
+}
+
+pub(crate) const KEY_LEN: usize = 32;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derivation_is_deterministic_and_salted() {
+        let p = KdfParams::insecure_for_tests();
+        let a = p.derive(b"hunter2", b"saltsaltsaltsalt").unwrap();
+        let b = p.derive(b"hunter2", b"saltsaltsaltsalt").unwrap();
+        let c = p.derive(b"hunter2", b"SALTSALTSALTSALT").unwrap();
+        assert_eq!(*a, *b);
+        assert_ne!(*a, *c);
+    }
+
+    #[test]
+    fn limits_reject_absurd_headers() {
+        assert!(KdfParams::DEFAULT.within_limits());
+        assert!(KdfParams::insecure_for_tests().within_limits());
+        let huge = KdfParams {
+            memory_kib: u32::MAX,
+            ..KdfParams::DEFAULT
+        };
+        assert!(!huge.within_limits());
+        let zero = KdfParams {
+            iterations: 0,
+            ..KdfParams::DEFAULT
+        };
+        assert!(!zero.within_limits());
+    }
+}

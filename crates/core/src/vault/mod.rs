@@ -1,0 +1,724 @@
+//! The encrypted vault: one file holding every account, encrypted with AES-256-GCM under a
+//! random data key that is kept in the OS keyring and/or wrapped by a password (Argon2id).
+//! The format is documented in `docs/VAULT.md`.
+//!
+//! [`VaultStore`] names a vault file and how to reach its keys; [`VaultStore::create`] and
+//! [`VaultStore::unlock`] give a [`Vault`], an unlocked handle. Every change made through a
+//! `Vault` takes the cross-process lock, re-reads and decrypts the latest file, applies the
+//! change, writes a new generation atomically (the previous one kept as `<vault>.bak`) and
+//! releases the lock — so the app and the CLI can work on one vault at once without losing
+//! each other's changes. When a call fails, the files on disk are as they were.
+
+pub mod error;
+mod format;
+mod fsio;
+mod kdf;
+pub mod keyring;
+mod location;
+mod record;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::account::{Account, OtpKind};
+use crate::otp::{Clock, SystemClock};
+
+pub use error::VaultError;
+pub use format::{FORMAT_VERSION, KEYRING_SERVICE};
+pub use kdf::KdfParams;
+pub use keyring::{KeyringBackend, KeyringUnavailable, MemoryKeyring, NoKeyring, OsKeyring};
+pub use location::{VAULT_ENV, VAULT_FILE_NAME, default_vault_path, resolve_vault_path};
+pub use record::{AccountSummary, DELETED_RETENTION_SECS};
+
+use error::Result;
+use format::{DataKey, Header, Slot};
+use fsio::Previous;
+use record::{Content, Record, hex_decode, hex_encode};
+
+/// How long a writer waits for another process's change to finish before `vault_busy`.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A clock a [`VaultStore`] can share between threads.
+pub type SharedClock = Arc<dyn Clock + Send + Sync>;
+
+/// A vault file and the means to reach its keys. Cheap to clone.
+#[derive(Clone)]
+pub struct VaultStore {
+    path: PathBuf,
+    keyring: Arc<dyn KeyringBackend>,
+    clock: SharedClock,
+    lock_timeout: Duration,
+}
+
+impl fmt::Debug for VaultStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VaultStore")
+            .field("path", &self.path)
+            .field("keyring", &self.keyring)
+            .field("lock_timeout", &self.lock_timeout)
+            .finish()
+    }
+}
+
+/// What a new vault is protected by. At least one of the two is required.
+#[derive(Clone, Debug)]
+pub struct CreateOptions<'a> {
+    /// Store the data key in the keyring (the store's [`KeyringBackend`]).
+    pub keyring: bool,
+    /// Also (or only) wrap the data key with this password.
+    pub password: Option<&'a str>,
+    /// Argon2id parameters for the password; [`KdfParams::DEFAULT`] unless a test says
+    /// otherwise.
+    pub kdf: KdfParams,
+}
+
+impl Default for CreateOptions<'_> {
+    /// Keyring only, as on first run of the app.
+    fn default() -> Self {
+        CreateOptions {
+            keyring: true,
+            password: None,
+            kdf: KdfParams::DEFAULT,
+        }
+    }
+}
+
+/// How to obtain the data key when opening a vault.
+#[derive(Clone, Copy)]
+pub enum Unlock<'a> {
+    /// From the keyring slot.
+    Keyring,
+    /// From the password slot.
+    Password(&'a str),
+}
+
+impl fmt::Debug for Unlock<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unlock::Keyring => f.write_str("Keyring"),
+            Unlock::Password(_) => f.write_str("Password(<redacted>)"),
+        }
+    }
+}
+
+/// What can be known of a vault without its key: enough for a door to decide whether to try
+/// the keyring or show a password prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VaultInfo {
+    pub path: PathBuf,
+    pub backup_path: PathBuf,
+    pub vault_id: String,
+    pub format_version: u16,
+    pub has_keyring_slot: bool,
+    pub has_password_slot: bool,
+}
+
+/// The result of [`Vault::add`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AddOutcome {
+    /// Stored under this new id.
+    Added { id: String },
+    /// Nothing was stored: an account with the same issuer and account name exists. When
+    /// `same_secret` is false this is likely a re-enrollment: offer [`Vault::replace`].
+    Exists { id: String, same_secret: bool },
+}
+
+impl AddOutcome {
+    pub fn id(&self) -> &str {
+        match self {
+            AddOutcome::Added { id } | AddOutcome::Exists { id, .. } => id,
+        }
+    }
+}
+
+impl VaultStore {
+    /// The vault at `path`, with its key in the OS keyring, the system clock and a 10 s lock
+    /// timeout.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        VaultStore {
+            path: path.into(),
+            keyring: Arc::new(OsKeyring::new()),
+            clock: Arc::new(SystemClock::default()),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
+        }
+    }
+
+    /// The vault at `explicit`, else `$TWEESTAP_VAULT`, else the per-user data folder.
+    pub fn locate(explicit: Option<&Path>) -> Result<Self> {
+        Ok(Self::new(resolve_vault_path(explicit)?))
+    }
+
+    /// Use another keyring: [`NoKeyring`] for `--no-keyring`, [`MemoryKeyring`] in tests.
+    pub fn with_keyring(mut self, keyring: Arc<dyn KeyringBackend>) -> Self {
+        self.keyring = keyring;
+        self
+    }
+
+    /// Use another clock (tests fast-forward through the 30 days of soft deletion).
+    pub fn with_clock(mut self, clock: SharedClock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// How long a change waits for another process's change before `vault_busy`.
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Where the previous generation is kept (`<vault>.bak`).
+    pub fn backup_path(&self) -> PathBuf {
+        fsio::backup_path(&self.path)
+    }
+
+    pub fn exists(&self) -> bool {
+        self.path.exists()
+    }
+
+    fn now(&self) -> i64 {
+        i64::try_from(self.clock.now_unix()).unwrap_or(i64::MAX)
+    }
+
+    fn existing_backup(&self) -> Option<PathBuf> {
+        let b = self.backup_path();
+        b.exists().then_some(b)
+    }
+
+    /// Reads the file and checks its header; no key involved.
+    fn read_header(&self) -> Result<(Vec<u8>, Header)> {
+        let bytes = fsio::read(&self.path)?;
+        let header = format::parse(&bytes)
+            .map_err(|e| e.into_error(&self.path, self.existing_backup()))?
+            .header;
+        Ok((bytes, header))
+    }
+
+    /// Reads, checks and decrypts the current file with `key`.
+    fn read_with_key(&self, key: &DataKey, vault_id: &str) -> Result<(Header, Vec<Record>)> {
+        let (bytes, header) = self.read_header()?;
+        if header.vault_id != vault_id {
+            return Err(VaultError::VaultChanged {
+                path: self.path.clone(),
+            });
+        }
+        self.decrypt(&bytes, key)
+    }
+
+    fn decrypt(&self, bytes: &[u8], key: &DataKey) -> Result<(Header, Vec<Record>)> {
+        let parsed =
+            format::parse(bytes).map_err(|e| e.into_error(&self.path, self.existing_backup()))?;
+        let content = format::decrypt(&parsed, key).ok_or_else(|| VaultError::Integrity {
+            path: self.path.clone(),
+            reason: "its contents failed authentication",
+            backup: self.existing_backup(),
+        })?;
+        Ok((parsed.header, content.records))
+    }
+
+    /// Describes the vault without unlocking it.
+    pub fn info(&self) -> Result<VaultInfo> {
+        let (_, header) = self.read_header()?;
+        Ok(self.info_from(&header))
+    }
+
+    fn info_from(&self, header: &Header) -> VaultInfo {
+        VaultInfo {
+            path: self.path.clone(),
+            backup_path: self.backup_path(),
+            vault_id: header.vault_id.clone(),
+            format_version: FORMAT_VERSION,
+            has_keyring_slot: header.keyring_slot().is_some(),
+            has_password_slot: header.password_slot().is_some(),
+        }
+    }
+
+    fn check_creatable(&self) -> Result<()> {
+        if self.path.exists() {
+            return Err(VaultError::VaultExists {
+                path: self.path.clone(),
+                backup: None,
+            });
+        }
+        if let Some(backup) = self.existing_backup() {
+            // Creating would, on the first change, rotate an unrelated earlier vault's backup
+            // away. Let the person decide.
+            return Err(VaultError::VaultExists {
+                path: self.path.clone(),
+                backup: Some(backup),
+            });
+        }
+        Ok(())
+    }
+
+    /// Creates a new, empty vault. Refuses (`password_required`) when neither the keyring
+    /// nor a password protects it: the data key is never stored in the clear. With
+    /// `keyring: true` the key goes to the keyring first; an unreachable keyring is
+    /// `keyring_unavailable` (ask for a password and create with `keyring: false`).
+    pub fn create(&self, options: CreateOptions<'_>) -> Result<Vault> {
+        match options.password {
+            None if !options.keyring => {
+                return Err(VaultError::PasswordRequired {
+                    reason: "without the keyring a vault needs a password: its key is never stored unprotected",
+                });
+            }
+            Some("") => return Err(empty_password()),
+            _ => {}
+        }
+        fsio::ensure_dir(&self.path)?;
+        self.check_creatable()?;
+        let key = DataKey::random();
+        let vault_id = format::random_id();
+        let mut header = Header {
+            vault_id: vault_id.clone(),
+            nonce: String::new(),
+            slots: Vec::new(),
+        };
+        if let Some(pw) = options.password {
+            header.put_slot(Slot::password(&key, &vault_id, pw.as_bytes(), options.kdf)?);
+        }
+        let _lock = fsio::lock(&self.path, self.lock_timeout)?;
+        self.check_creatable()?;
+        let keyring_slot = Slot::keyring_for(&vault_id);
+        if options.keyring {
+            self.store_key_in_keyring(&keyring_slot, &key)?;
+            header.put_slot(keyring_slot.clone());
+        }
+        let bytes = format::encode(&mut header, &Content::default(), &key);
+        if let Err(e) = fsio::replace(&self.path, &bytes, Previous::None) {
+            if options.keyring {
+                let _ = self.delete_key_from_keyring(&keyring_slot);
+            }
+            return Err(e);
+        }
+        Ok(Vault {
+            store: self.clone(),
+            key,
+            header,
+            records: Vec::new(),
+        })
+    }
+
+    /// Opens the vault with its keyring key or its password.
+    pub fn unlock(&self, how: Unlock<'_>) -> Result<Vault> {
+        let (bytes, header) = self.read_header()?;
+        let key = match how {
+            Unlock::Keyring => self.key_from_keyring(&header)?,
+            Unlock::Password(pw) => self.key_from_password(&header, pw)?,
+        };
+        let (header, records) = self.decrypt(&bytes, &key)?;
+        Ok(Vault {
+            store: self.clone(),
+            key,
+            header,
+            records,
+        })
+    }
+
+    fn key_from_keyring(&self, header: &Header) -> Result<DataKey> {
+        let Some((service, user)) = header.keyring_slot() else {
+            return Err(VaultError::PasswordRequired {
+                reason: "this vault has no key in the keyring; unlock it with its password",
+            });
+        };
+        let value = self
+            .keyring
+            .get(service, user)
+            .map_err(|e| VaultError::KeyringUnavailable { detail: e.0 })?;
+        value
+            .and_then(|v| hex_decode(&v))
+            .and_then(|b| DataKey::from_slice(&b))
+            .ok_or_else(|| VaultError::KeyringMissing {
+                path: self.path.clone(),
+            })
+    }
+
+    fn key_from_password(&self, header: &Header, password: &str) -> Result<DataKey> {
+        let slot = header.password_slot().ok_or(VaultError::KeyringRequired {
+            reason: "this vault has no password; it opens with the key in this computer's keyring",
+        })?;
+        slot.unwrap_password(&header.vault_id, password.as_bytes())?
+            .ok_or_else(|| VaultError::WrongPassword {
+                path: self.path.clone(),
+            })
+    }
+
+    fn store_key_in_keyring(&self, slot: &Slot, key: &DataKey) -> Result<()> {
+        let Slot::Keyring { service, user } = slot else {
+            unreachable!("keyring slot expected")
+        };
+        self.keyring
+            .set(service, user, &hex_encode(key.bytes()))
+            .map_err(|e| VaultError::KeyringUnavailable { detail: e.0 })
+    }
+
+    fn delete_key_from_keyring(&self, slot: &Slot) -> Result<bool, KeyringUnavailable> {
+        let Slot::Keyring { service, user } = slot else {
+            unreachable!("keyring slot expected")
+        };
+        self.keyring.delete(service, user)
+    }
+}
+
+fn empty_password() -> VaultError {
+    VaultError::PasswordRequired {
+        reason: "the password cannot be empty",
+    }
+}
+
+/// An unlocked vault: the data key and a decrypted copy of the records. Reads answer from that
+/// copy ([`Vault::refresh`] re-reads the file); every change goes through the file under the
+/// cross-process lock. Dropping it (or [`Vault::lock`]) wipes the key and every secret.
+pub struct Vault {
+    store: VaultStore,
+    key: DataKey,
+    header: Header,
+    records: Vec<Record>,
+}
+
+impl fmt::Debug for Vault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.store.path)
+            .field("accounts", &self.records.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// Forgets the key and every decrypted secret.
+    pub fn lock(self) {
+        drop(self);
+    }
+
+    pub fn store(&self) -> &VaultStore {
+        &self.store
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.store.path
+    }
+
+    pub fn info(&self) -> VaultInfo {
+        self.store.info_from(&self.header)
+    }
+
+    /// Re-reads the file, picking up changes made by another process.
+    pub fn refresh(&mut self) -> Result<()> {
+        let (header, records) = self.store.read_with_key(&self.key, &self.header.vault_id)?;
+        self.header = header;
+        self.records = records;
+        Ok(())
+    }
+
+    /// Live accounts, in the person's order. No secrets.
+    pub fn list(&self) -> Vec<AccountSummary> {
+        let mut live: Vec<&Record> = self.records.iter().filter(|r| r.is_live()).collect();
+        live.sort_by(|a, b| (a.order, a.created, &a.id).cmp(&(b.order, b.created, &b.id)));
+        live.into_iter().map(Record::summary).collect()
+    }
+
+    /// Deleted accounts that can still be restored, most recently deleted first.
+    pub fn list_deleted(&self) -> Vec<AccountSummary> {
+        let now = self.store.now();
+        let mut gone: Vec<&Record> = self
+            .records
+            .iter()
+            .filter(|r| !r.is_live() && !r.is_expired(now))
+            .collect();
+        gone.sort_by(|a, b| b.deleted_at.cmp(&a.deleted_at).then(a.id.cmp(&b.id)));
+        gone.into_iter().map(Record::summary).collect()
+    }
+
+    fn live(&self, id: &str) -> Result<&Record> {
+        self.records
+            .iter()
+            .find(|r| r.id == id && r.is_live())
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// The full account, secret included, to compute a code (`otp::generate`) or for a
+    /// confirmed export. Never send it to the UI.
+    pub fn account(&self, id: &str) -> Result<Account> {
+        Ok(self.live(id)?.to_account())
+    }
+
+    pub fn summary(&self, id: &str) -> Result<AccountSummary> {
+        Ok(self.live(id)?.summary())
+    }
+
+    /// Live accounts matching what a person typed: an exact id; else issuer, account name,
+    /// `Issuer (account)` or `issuer:account`, case-insensitively; else an id prefix of at
+    /// least 4 characters. Several results mean the query is ambiguous.
+    pub fn find(&self, query: &str) -> Vec<AccountSummary> {
+        let q = query.trim();
+        let all = self.list();
+        if let Some(exact) = all.iter().find(|s| s.id == q) {
+            return vec![exact.clone()];
+        }
+        let ql = q.to_lowercase();
+        let by_name: Vec<AccountSummary> = all
+            .iter()
+            .filter(|s| {
+                [
+                    s.issuer.to_lowercase(),
+                    s.account.to_lowercase(),
+                    s.label().to_lowercase(),
+                    format!("{}:{}", s.issuer, s.account).to_lowercase(),
+                ]
+                .contains(&ql)
+            })
+            .cloned()
+            .collect();
+        if !by_name.is_empty() || q.len() < 4 {
+            return by_name;
+        }
+        all.into_iter().filter(|s| s.id.starts_with(&ql)).collect()
+    }
+
+    /// Lock, re-read the latest file, apply `change`, write (when it reports a change), unlock.
+    /// `change` must check everything before it modifies anything: on error nothing is
+    /// written and the cached copy stays as it was.
+    fn mutate<T>(
+        &mut self,
+        change: impl FnOnce(&mut Header, &mut Vec<Record>, i64) -> Result<(T, bool)>,
+    ) -> Result<T> {
+        let _lock = fsio::lock(&self.store.path, self.store.lock_timeout)?;
+        let (mut header, mut records) =
+            self.store.read_with_key(&self.key, &self.header.vault_id)?;
+        let now = self.store.now();
+        let (out, changed) = change(&mut header, &mut records, now)?;
+        if changed {
+            records.retain(|r| !r.is_expired(now));
+            let content = Content { records };
+            let bytes = format::encode(&mut header, &content, &self.key);
+            records = content.records;
+            fsio::replace(&self.store.path, &bytes, Previous::KeepAsBackup)?;
+        }
+        self.header = header;
+        self.records = records;
+        Ok(out)
+    }
+
+    /// Changes one live record (not found → `not_found`, nothing written).
+    fn update(&mut self, id: &str, f: impl FnOnce(&mut Record, i64)) -> Result<()> {
+        self.mutate(|_, records, now| {
+            let r = records
+                .iter_mut()
+                .find(|r| r.id == id && r.is_live())
+                .ok_or_else(|| not_found(id))?;
+            f(r, now);
+            r.updated = now;
+            Ok(((), true))
+        })
+    }
+
+    /// Adds an account at the end of the list. When a live account has the same issuer and
+    /// account name, nothing is stored and [`AddOutcome::Exists`] names it.
+    pub fn add(&mut self, account: Account) -> Result<AddOutcome> {
+        let mut outcomes = self.add_all(vec![account])?;
+        Ok(outcomes.remove(0))
+    }
+
+    /// Adds several accounts in one write (an import, a migration QR): one outcome each, in
+    /// order. A login repeated within `accounts` is added once.
+    pub fn add_all(&mut self, accounts: Vec<Account>) -> Result<Vec<AddOutcome>> {
+        self.mutate(|_, records, now| {
+            let mut outcomes = Vec::with_capacity(accounts.len());
+            let mut next_order = records.iter().map(|r| r.order + 1).max().unwrap_or(0);
+            for account in accounts {
+                let existing = records
+                    .iter()
+                    .find(|r| r.is_live() && r.same_login(&account));
+                if let Some(r) = existing {
+                    outcomes.push(AddOutcome::Exists {
+                        id: r.id.clone(),
+                        same_secret: r.secret == account.secret,
+                    });
+                    continue;
+                }
+                let id = format::random_id();
+                records.push(Record::new(id.clone(), account, next_order, now));
+                next_order += 1;
+                outcomes.push(AddOutcome::Added { id });
+            }
+            let changed = outcomes
+                .iter()
+                .any(|o| matches!(o, AddOutcome::Added { .. }));
+            Ok((outcomes, changed))
+        })
+    }
+
+    /// Re-enrollment: gives the account `id` the secret and OTP settings of `account` (the
+    /// portal invalidated the old secret), keeping its id, place, group and favourite.
+    pub fn replace(&mut self, id: &str, account: Account) -> Result<()> {
+        self.update(id, |r, now| r.replace_with(account, now))
+    }
+
+    pub fn rename(&mut self, id: &str, issuer: &str, account: &str) -> Result<()> {
+        self.update(id, |r, _| {
+            r.issuer = issuer.to_string();
+            r.account = account.to_string();
+        })
+    }
+
+    pub fn set_favourite(&mut self, id: &str, favourite: bool) -> Result<()> {
+        self.update(id, |r, _| r.favourite = favourite)
+    }
+
+    pub fn set_group(&mut self, id: &str, group: Option<&str>) -> Result<()> {
+        self.update(id, |r, _| r.group = group.map(str::to_string))
+    }
+
+    pub fn set_icon(&mut self, id: &str, icon: Option<&str>) -> Result<()> {
+        self.update(id, |r, _| r.icon = icon.map(str::to_string))
+    }
+
+    /// Puts the accounts `ids` first, in that order; the others follow in their current
+    /// order. Every id must be a live account.
+    pub fn reorder(&mut self, ids: &[&str]) -> Result<()> {
+        self.mutate(|_, records, _| {
+            if let Some(missing) = ids
+                .iter()
+                .find(|id| !records.iter().any(|r| r.id == **id && r.is_live()))
+            {
+                return Err(not_found(missing));
+            }
+            let mut rest: Vec<&mut Record> = records
+                .iter_mut()
+                .filter(|r| r.is_live() && !ids.contains(&r.id.as_str()))
+                .collect();
+            rest.sort_by_key(|r| r.order);
+            let rest_ids: Vec<String> = rest.iter().map(|r| r.id.clone()).collect();
+            let sequence = ids
+                .iter()
+                .copied()
+                .chain(rest_ids.iter().map(String::as_str));
+            for (position, id) in sequence.enumerate() {
+                if let Some(r) = records.iter_mut().find(|r| r.id == id && r.is_live()) {
+                    r.order = position as i64;
+                }
+            }
+            Ok(((), true))
+        })
+    }
+
+    /// Soft delete: the account leaves the list and can be restored for 30 days.
+    pub fn delete(&mut self, id: &str) -> Result<()> {
+        self.update(id, |r, now| r.deleted_at = Some(now))
+    }
+
+    /// Brings back a deleted account (within its 30 days).
+    pub fn restore(&mut self, id: &str) -> Result<()> {
+        self.mutate(|_, records, now| {
+            let r = records
+                .iter_mut()
+                .find(|r| r.id == id && !r.is_live() && !r.is_expired(now))
+                .ok_or_else(|| not_found(id))?;
+            r.deleted_at = None;
+            r.updated = now;
+            Ok(((), true))
+        })
+    }
+
+    /// Removes for good the accounts deleted more than 30 days ago (every write does this
+    /// too); returns how many.
+    pub fn purge_expired(&mut self) -> Result<usize> {
+        self.mutate(|_, records, now| {
+            let n = records.iter().filter(|r| r.is_expired(now)).count();
+            Ok((n, n > 0))
+        })
+    }
+
+    /// For an HOTP account: returns the account with the counter to use now and stores the
+    /// next one, so a code is never shown twice. Other accounts are returned unchanged.
+    pub fn advance_hotp_counter(&mut self, id: &str) -> Result<Account> {
+        self.mutate(|_, records, now| {
+            let r = records
+                .iter_mut()
+                .find(|r| r.id == id && r.is_live())
+                .ok_or_else(|| not_found(id))?;
+            let account = r.to_account();
+            let OtpKind::Hotp { counter } = r.kind else {
+                return Ok((account, false));
+            };
+            r.kind = OtpKind::Hotp {
+                counter: counter.saturating_add(1),
+            };
+            r.updated = now;
+            Ok((account, true))
+        })
+    }
+
+    /// Sets or changes the password (runs Argon2id with `kdf`: about half a second with
+    /// [`KdfParams::DEFAULT`]).
+    pub fn set_password(&mut self, password: &str, kdf: KdfParams) -> Result<()> {
+        if password.is_empty() {
+            return Err(empty_password());
+        }
+        let slot = Slot::password(&self.key, &self.header.vault_id, password.as_bytes(), kdf)?;
+        self.mutate(|header, _, _| {
+            header.put_slot(slot);
+            Ok(((), true))
+        })
+    }
+
+    /// Removes the password; only when the keyring slot remains (`keyring_required` else).
+    pub fn remove_password(&mut self) -> Result<()> {
+        self.mutate(|header, _, _| {
+            if header.keyring_slot().is_none() {
+                return Err(VaultError::KeyringRequired {
+                    reason: "the password is this vault's only key; add the keyring key before removing the password",
+                });
+            }
+            header.remove_password_slot();
+            Ok(((), true))
+        })
+    }
+
+    /// Stores the data key in this computer's keyring (after unlocking with the password on a
+    /// new machine, or to repair a `keyring_missing`). Idempotent.
+    pub fn add_keyring_slot(&mut self) -> Result<()> {
+        let slot = Slot::keyring_for(&self.header.vault_id);
+        let had_slot = self.header.keyring_slot().is_some();
+        self.store.store_key_in_keyring(&slot, &self.key)?;
+        let out = self.mutate(|header, _, _| {
+            let changed = header.keyring_slot().is_none();
+            header.put_slot(slot.clone());
+            Ok(((), changed))
+        });
+        if out.is_err() && !had_slot {
+            let _ = self.store.delete_key_from_keyring(&slot);
+        }
+        out
+    }
+
+    /// Removes the keyring slot; only when a password remains (`password_required` else).
+    /// The key is deleted from the keyring first; returns false when it was not there or the
+    /// keyring could not be reached (its entry, if any, then stays behind on that keyring).
+    pub fn remove_keyring_slot(&mut self) -> Result<bool> {
+        let store = self.store.clone();
+        self.mutate(|header, _, _| {
+            if header.password_slot().is_none() {
+                return Err(VaultError::PasswordRequired {
+                    reason: "the keyring key is this vault's only key; set a password before removing it",
+                });
+            }
+            let Some((service, user)) = header.keyring_slot() else {
+                return Ok((false, false));
+            };
+            let deleted = store.keyring.delete(service, user).unwrap_or(false);
+            header.remove_keyring_slot();
+            Ok((deleted, true))
+        })
+    }
+}
+
+fn not_found(id: &str) -> VaultError {
+    VaultError::NotFound { id: id.to_string() }
+}

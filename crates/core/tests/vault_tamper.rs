@@ -1,0 +1,116 @@
+//! A damaged or tampered vault is refused with `integrity_error`, never half-read, never
+//! "repaired", and neither it nor its backup is changed.
+
+mod vault_support;
+
+use std::fs;
+use std::sync::Arc;
+
+use tweestap_core::ErrorKind;
+use tweestap_core::vault::{CreateOptions, KdfParams, MemoryKeyring, Unlock, VaultError};
+use vault_support::*;
+
+fn assert_integrity(result: Result<impl Sized, VaultError>, what: &str) {
+    match result {
+        Ok(_) => panic!("{what}: a damaged vault was accepted"),
+        Err(e) => assert_eq!(e.kind(), "integrity_error", "{what}: {e}"),
+    }
+}
+
+/// Where the ciphertext starts: after the 46-byte prefix and the JSON header.
+fn header_end(bytes: &[u8]) -> usize {
+    46 + u32::from_le_bytes(bytes[10..14].try_into().unwrap()) as usize
+}
+
+#[test]
+fn every_flipped_bit_pattern_is_an_integrity_error_and_changes_nothing() {
+    let dir = TempDir::new("tamper");
+    let keyring = Arc::new(MemoryKeyring::new());
+    let store = memory_store(&dir.vault(), &keyring);
+    let mut v = store
+        .create(CreateOptions {
+            keyring: true,
+            password: Some(PASSWORD),
+            kdf: KdfParams::insecure_for_tests(),
+        })
+        .unwrap();
+    v.add(totp("BLk", "jan@example.nl", b"12345678901234567890"))
+        .unwrap();
+    v.add(totp("Other", "piet", b"abcdefghijabcdefghij"))
+        .unwrap();
+    let good = fs::read(dir.vault()).unwrap();
+    let backup = fs::read(store.backup_path()).unwrap();
+    eprintln!("vault of {} bytes", good.len());
+
+    for i in 0..good.len() {
+        for mask in [0x01u8, 0x80, 0xff] {
+            let mut bad = good.clone();
+            bad[i] ^= mask;
+            fs::write(dir.vault(), &bad).unwrap();
+            let what = format!("byte {i} ^ {mask:#04x}");
+            assert_integrity(store.unlock(Unlock::Keyring), &what);
+            assert_integrity(store.unlock(Unlock::Password(PASSWORD)), &what);
+            if i < header_end(&good) {
+                // Without a key only the prefix and header can be checked.
+                assert_integrity(store.info(), &what);
+            }
+            // A handle opened before the damage refuses to write over it.
+            assert_integrity(v.add(totp("New", "x", b"xxxxxxxxxx")), &what);
+            assert_integrity(v.refresh(), &what);
+            assert_eq!(fs::read(dir.vault()).unwrap(), bad, "{what}: file changed");
+            assert_eq!(
+                fs::read(store.backup_path()).unwrap(),
+                backup,
+                "{what}: backup changed"
+            );
+        }
+    }
+
+    // Truncated at every length, and with bytes appended.
+    for len in 0..good.len() {
+        fs::write(dir.vault(), &good[..len]).unwrap();
+        assert_integrity(
+            store.unlock(Unlock::Keyring),
+            &format!("truncated to {len}"),
+        );
+    }
+    let mut longer = good.clone();
+    longer.extend_from_slice(b"trailing");
+    fs::write(dir.vault(), &longer).unwrap();
+    assert_integrity(store.unlock(Unlock::Keyring), "appended bytes");
+
+    // The error offers the backup, and the backup opens.
+    let e = store.unlock(Unlock::Keyring).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains(&store.backup_path().display().to_string()),
+        "{e}"
+    );
+    let from_backup = memory_store(&store.backup_path(), &keyring)
+        .unlock(Unlock::Keyring)
+        .unwrap();
+    assert_eq!(from_backup.list().len(), 1);
+
+    // Restoring the good bytes makes everything work again.
+    fs::write(dir.vault(), &good).unwrap();
+    assert_eq!(store.unlock(Unlock::Keyring).unwrap().list().len(), 2);
+}
+
+#[test]
+fn a_slot_moved_between_vaults_does_not_open_the_other() {
+    // Header tampering with a recomputed checksum (deliberate, not accidental) still cannot
+    // open or alter anything: the header is associated data of the content.
+    let dir = TempDir::new("swap");
+    let keyring = Arc::new(MemoryKeyring::new());
+    let a = memory_store(&dir.0.join("a.tweestap"), &keyring);
+    let b = memory_store(&dir.0.join("b.tweestap"), &keyring);
+    a.create(CreateOptions::default()).unwrap();
+    b.create(CreateOptions::default()).unwrap();
+    let a_bytes = fs::read(a.path()).unwrap();
+    let b_bytes = fs::read(b.path()).unwrap();
+    // Same layout, different keys: b's header with a's ciphertext.
+    let mut mixed = b_bytes[..header_end(&b_bytes)].to_vec();
+    mixed.extend_from_slice(&a_bytes[header_end(&a_bytes)..]);
+    fs::write(b.path(), &mixed).unwrap();
+    assert_integrity(b.unlock(Unlock::Keyring), "header of b, content of a");
+}
