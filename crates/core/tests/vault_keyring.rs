@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use tweestap_core::ErrorKind;
 use tweestap_core::vault::{
-    CreateOptions, KEYRING_SERVICE, KdfParams, KeyringBackend, MemoryKeyring, Unlock, VaultStore,
+    CreateOptions, KEYRING_SERVICE, KeyringBackend, MemoryKeyring, Unlock, VaultStore,
 };
 use vault_support::*;
 
@@ -97,13 +97,7 @@ fn real_keyring_slot_management() {
     }
     let dir = TempDir::new("realslots");
     let store = VaultStore::new(dir.vault());
-    let mut v = store
-        .create(CreateOptions {
-            keyring: true,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
-        .unwrap();
+    let mut v = store.create(options(true, Some(PASSWORD))).unwrap();
     let user = format!("vault-{}", store.info().unwrap().vault_id);
     assert!(secret_tool_lookup(&user).is_some());
 
@@ -141,13 +135,7 @@ fn child_without_secret_service() {
     assert!(e.to_string().contains("password"), "{e}");
     assert!(!fresh.exists());
     // The password route works.
-    let mut v = fresh
-        .create(CreateOptions {
-            keyring: false,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
-        .unwrap();
+    let mut v = fresh.create(options(false, Some(PASSWORD))).unwrap();
     v.add(totp("A", "a", b"aaaaaaaaaa")).unwrap();
     assert_eq!(
         fresh
@@ -180,11 +168,7 @@ fn without_secret_service_the_error_is_clear_and_the_password_route_works() {
     let run = TempDir::new("norun");
     let keyring = Arc::new(MemoryKeyring::new());
     memory_store(&dir.0.join("both.tweestap"), &keyring)
-        .create(CreateOptions {
-            keyring: true,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
+        .create(options(true, Some(PASSWORD)))
         .unwrap();
     let out = rerun_self(
         "child_without_secret_service",

@@ -22,6 +22,15 @@ fn keyring_vault(dir: &TempDir) -> (VaultStore, Arc<MemoryKeyring>) {
     (store, keyring)
 }
 
+/// A keyring vault with a clock the test moves.
+fn clocked_vault(dir: &TempDir) -> (VaultStore, Arc<MemoryKeyring>, Arc<TestClock>) {
+    let keyring = Arc::new(MemoryKeyring::new());
+    let clock = TestClock::at(T0);
+    let store = memory_store(&dir.vault(), &keyring).with_clock(clock.clone());
+    store.create(CreateOptions::default()).unwrap();
+    (store, keyring, clock)
+}
+
 fn kind(e: VaultError) -> &'static str {
     e.kind()
 }
@@ -120,10 +129,8 @@ fn rename_reorder_and_find() {
 #[test]
 fn delete_restore_and_purge_after_thirty_days() {
     let dir = TempDir::new("delete");
-    let keyring = Arc::new(MemoryKeyring::new());
-    let clock = TestClock::at(T0);
-    let store = memory_store(&dir.vault(), &keyring).with_clock(clock.clone());
-    let mut v = store.create(CreateOptions::default()).unwrap();
+    let (store, _, clock) = clocked_vault(&dir);
+    let mut v = store.unlock(Unlock::Keyring).unwrap();
     let a = v.add(totp("A", "a", b"aaaaaaaaaa")).unwrap();
     let b = v.add(totp("B", "b", b"bbbbbbbbbb")).unwrap();
 
@@ -165,10 +172,8 @@ fn delete_restore_and_purge_after_thirty_days() {
 #[test]
 fn every_write_purges_expired_deletions() {
     let dir = TempDir::new("autopurge");
-    let keyring = Arc::new(MemoryKeyring::new());
-    let clock = TestClock::at(T0);
-    let store = memory_store(&dir.vault(), &keyring).with_clock(clock.clone());
-    let mut v = store.create(CreateOptions::default()).unwrap();
+    let (store, keyring, clock) = clocked_vault(&dir);
+    let mut v = store.unlock(Unlock::Keyring).unwrap();
     let a = v.add(totp("A", "a", b"aaaaaaaaaa")).unwrap();
     v.delete(a.id()).unwrap();
     clock.advance(DELETED_RETENTION_SECS as u64);
@@ -251,21 +256,9 @@ fn two_handles_do_not_lose_each_others_changes() {
 fn create_refuses_without_any_key_and_over_existing_files() {
     let dir = TempDir::new("create");
     let store = password_store(&dir.vault());
-    let e = store
-        .create(CreateOptions {
-            keyring: false,
-            password: None,
-            kdf: KdfParams::insecure_for_tests(),
-        })
-        .unwrap_err();
+    let e = store.create(options(false, None)).unwrap_err();
     assert_eq!(e.kind(), "password_required");
-    let e = store
-        .create(CreateOptions {
-            keyring: false,
-            password: Some(""),
-            kdf: KdfParams::insecure_for_tests(),
-        })
-        .unwrap_err();
+    let e = store.create(options(false, Some(""))).unwrap_err();
     assert_eq!(e.kind(), "password_required");
     assert!(!dir.vault().exists());
 
@@ -276,11 +269,7 @@ fn create_refuses_without_any_key_and_over_existing_files() {
 
     create_password_vault(&dir.vault());
     let e = password_store(&dir.vault())
-        .create(CreateOptions {
-            keyring: false,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
+        .create(options(false, Some(PASSWORD)))
         .unwrap_err();
     assert_eq!(e.kind(), "vault_exists");
 
@@ -289,11 +278,7 @@ fn create_refuses_without_any_key_and_over_existing_files() {
     v.add(totp("A", "a", b"aaaaaaaaaa")).unwrap();
     fs::remove_file(dir.vault()).unwrap();
     let e = password_store(&dir.vault())
-        .create(CreateOptions {
-            keyring: false,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
+        .create(options(false, Some(PASSWORD)))
         .unwrap_err();
     assert_eq!(e.kind(), "vault_exists");
     assert!(e.to_string().contains(".bak"), "{e}");
@@ -348,13 +333,7 @@ fn new_machine_flow_password_then_keyring() {
     let dir = TempDir::new("slots");
     let old_machine = Arc::new(MemoryKeyring::new());
     let store = memory_store(&dir.vault(), &old_machine);
-    let mut v = store
-        .create(CreateOptions {
-            keyring: true,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
-        .unwrap();
+    let mut v = store.create(options(true, Some(PASSWORD))).unwrap();
     v.add(totp("A", "a", b"aaaaaaaaaa")).unwrap();
     let info = store.info().unwrap();
     assert!(info.has_keyring_slot && info.has_password_slot);
@@ -517,13 +496,7 @@ fn zeroize_clears_secrets() {
 fn no_keyring_store_never_touches_a_keyring() {
     let dir = TempDir::new("nokeyring");
     let store = VaultStore::new(dir.vault()).with_keyring(Arc::new(NoKeyring));
-    let mut v = store
-        .create(CreateOptions {
-            keyring: false,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
-        .unwrap();
+    let mut v = store.create(options(false, Some(PASSWORD))).unwrap();
     assert_eq!(
         v.add_keyring_slot().unwrap_err().kind(),
         "keyring_unavailable"

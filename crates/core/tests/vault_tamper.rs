@@ -7,7 +7,7 @@ use std::fs;
 use std::sync::Arc;
 
 use tweestap_core::ErrorKind;
-use tweestap_core::vault::{CreateOptions, KdfParams, MemoryKeyring, Unlock, VaultError};
+use tweestap_core::vault::{CreateOptions, MemoryKeyring, Unlock, VaultError};
 use vault_support::*;
 
 fn assert_integrity(result: Result<impl Sized, VaultError>, what: &str) {
@@ -27,13 +27,7 @@ fn every_flipped_bit_pattern_is_an_integrity_error_and_changes_nothing() {
     let dir = TempDir::new("tamper");
     let keyring = Arc::new(MemoryKeyring::new());
     let store = memory_store(&dir.vault(), &keyring);
-    let mut v = store
-        .create(CreateOptions {
-            keyring: true,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
-        .unwrap();
+    let mut v = store.create(options(true, Some(PASSWORD))).unwrap();
     v.add(totp("BLk", "jan@example.nl", b"12345678901234567890"))
         .unwrap();
     v.add(totp("Other", "piet", b"abcdefghijabcdefghij"))

@@ -64,6 +64,15 @@ pub fn totp(issuer: &str, account: &str, secret: &[u8]) -> Account {
     Account::totp(issuer, account, Secret::new(secret.to_vec()))
 }
 
+/// Keyring and/or password protection, with cheap Argon2id parameters.
+pub fn options(keyring: bool, password: Option<&str>) -> CreateOptions<'_> {
+    CreateOptions {
+        keyring,
+        password,
+        kdf: KdfParams::insecure_for_tests(),
+    }
+}
+
 /// A store with no keyring at all (the `--no-keyring` route).
 pub fn password_store(path: &Path) -> VaultStore {
     VaultStore::new(path).with_keyring(Arc::new(NoKeyring))
@@ -72,11 +81,7 @@ pub fn password_store(path: &Path) -> VaultStore {
 /// A password-only vault with cheap Argon2id parameters.
 pub fn create_password_vault(path: &Path) -> Vault {
     password_store(path)
-        .create(CreateOptions {
-            keyring: false,
-            password: Some(PASSWORD),
-            kdf: KdfParams::insecure_for_tests(),
-        })
+        .create(options(false, Some(PASSWORD)))
         .unwrap()
 }
 
