@@ -9,6 +9,7 @@ pub mod link;
 pub mod migration;
 pub mod otp;
 mod percent;
+pub mod qr;
 mod radix;
 pub mod uri;
 pub mod vault;
