@@ -1,1 +1,69 @@
-fn main() {}
+//! `tweestap`: OTP codes, link inspection and verification for testers, the helpdesk and
+//! scripts. A thin door into `tweestap-core`.
+//!
+//! Adding a subcommand: write `commands/<name>.rs` with `pub struct Args` (`clap::Args`) and
+//! `pub fn run(args: Args, out: &Output) -> CmdResult`, declare it in `commands/mod.rs`, and
+//! add one variant to [`Command`] plus its arm in [`Command::run`]. Errors convert from any
+//! core error (`?`), keeping its kind and exit code; see `output.rs`.
+
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use output::{CmdResult, Output};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tweestap",
+    version,
+    about = "Tweestap: two-step login codes (TOTP/HOTP) from the command line",
+    after_help = "Exit status: 0 on success, 2 for bad input (link, key or arguments), 1 otherwise."
+)]
+struct Cli {
+    /// Print JSON instead of text (errors too: {"error":{"kind","message"}} on stdout).
+    #[arg(long, global = true)]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the code of an otpauth:// link or of a key.
+    Code(commands::code::Args),
+    /// Show what an otpauth:// or otpauth-migration:// link contains.
+    Inspect(commands::inspect::Args),
+    /// Check a code against an otpauth:// link.
+    Verify(commands::verify::Args),
+}
+
+impl Command {
+    fn run(self, out: &Output) -> CmdResult {
+        match self {
+            Command::Code(args) => commands::code::run(args, out),
+            Command::Inspect(args) => commands::inspect::run(args, out),
+            Command::Verify(args) => commands::verify::run(args, out),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    output::install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let json = std::env::args_os().any(|arg| arg == "--json");
+            return output::usage_error(&error, json);
+        }
+    };
+    let out = Output { json: cli.json };
+    match std::panic::catch_unwind(|| cli.command.run(&out)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(error)) => out.fail(&error),
+        Err(_) => ExitCode::from(output::EXIT_FAILURE),
+    }
+}

@@ -229,9 +229,12 @@ fn main() {
 
 /// Diagnostics: every pass run on its own over every image; per pass and category, the
 /// expected codes found, false positives, codes found by no earlier pass, and median ms.
+/// Expected codes found, false positives, codes no earlier pass found, decode times.
+type PassStats = (usize, usize, usize, Vec<f64>);
+
 fn pass_report(corpus: &std::path::Path, entries: &[Value]) {
     // (pass, category) -> (found, fp, new, times)
-    let mut table: BTreeMap<(usize, String), (usize, usize, usize, Vec<f64>)> = BTreeMap::new();
+    let mut table: BTreeMap<(usize, String), PassStats> = BTreeMap::new();
     for e in entries {
         let file = e["file"].as_str().unwrap();
         let cat = e["category"].as_str().unwrap().to_string();

@@ -3,7 +3,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Failures, cases, vectors, without_check};
+use support::{Failures, cases, check_cases, vectors, without_check};
 use tweestap_core::account::{Account, Algorithm, OtpKind, Secret};
 use tweestap_core::hex::encode as to_hex;
 use tweestap_core::migration::{encode_migration, parse_migration};
@@ -139,18 +139,15 @@ fn rfc6238_totp_vectors() {
 #[test]
 fn oathtool_differential_cases() {
     let file = vectors("oathtool");
-    let mut failures = Failures::default();
-    let cases = cases(&file);
-    assert_eq!(cases.len() as u64, file["count"].as_u64().unwrap());
-    for case in cases {
-        let id = case["id"].as_str().unwrap();
+    assert_eq!(cases(&file).len() as u64, file["count"].as_u64().unwrap());
+    check_cases("oathtool", |failures, id, case| {
         let secret = match parse_secret(case["secret_input"].as_str().unwrap()) {
             Ok(secret) => secret,
             Err(e) => {
                 failures.check(false, || {
                     format!("{id}: secret_input refused: {}", e.kind())
                 });
-                continue;
+                return;
             }
         };
         failures.eq(
@@ -205,17 +202,12 @@ fn oathtool_differential_cases() {
                 failures.eq(id, "verify", verify(&account, otp, 0, 0), Some(0));
             }
         }
-    }
-    failures.assert_none(cases.len());
+    });
 }
 
 #[test]
 fn otpauth_uri_cases() {
-    let file = vectors("otpauth_uris");
-    let mut failures = Failures::default();
-    let cases = cases(&file);
-    for case in cases {
-        let id = case["id"].as_str().unwrap();
+    check_cases("otpauth_uris", |failures, id, case| {
         let expected = &case["expected"];
         match (
             parse_otpauth(case["input"].as_str().unwrap()),
@@ -231,22 +223,17 @@ fn otpauth_uri_cases() {
             (Ok(account), None) => {
                 let view = serde_json::to_value(AccountView::new(&account, true)).unwrap();
                 failures.eq(id, "account", view, without_check(expected));
-                check_otp(&mut failures, id, &account, &case["check"]);
+                check_otp(failures, id, &account, &case["check"]);
                 let again = parse_otpauth(&format_otpauth(&account));
                 failures.eq(id, "format round trip", again.as_ref(), Ok(&account));
             }
         }
-    }
-    failures.assert_none(cases.len());
+    });
 }
 
 #[test]
 fn migration_cases() {
-    let file = vectors("migration");
-    let mut failures = Failures::default();
-    let cases = cases(&file);
-    for case in cases {
-        let id = case["id"].as_str().unwrap();
+    check_cases("migration", |failures, id, case| {
         let expected = &case["expected"];
         let batch = match (
             parse_migration(case["input"].as_str().unwrap()),
@@ -254,15 +241,15 @@ fn migration_cases() {
         ) {
             (Err(e), Some(kind)) => {
                 failures.eq(id, "error", e.kind(), kind);
-                continue;
+                return;
             }
             (Err(e), None) => {
                 failures.check(false, || format!("{id}: refused: {} ({e})", e.kind()));
-                continue;
+                return;
             }
             (Ok(batch), Some(kind)) => {
                 failures.check(false, || format!("{id}: accepted, want {kind}: {batch:?}"));
-                continue;
+                return;
             }
             (Ok(batch), None) => batch,
         };
@@ -282,7 +269,7 @@ fn migration_cases() {
             .zip(expected["accounts"].as_array().unwrap())
         {
             if let Ok(account) = entry {
-                check_otp(&mut failures, id, account, &want["check"]);
+                check_otp(failures, id, account, &want["check"]);
             }
         }
         // Re-encoding the importable entries gives them back with the same header.
@@ -300,6 +287,5 @@ fn migration_cases() {
             again.entries,
             accounts.into_iter().map(Ok).collect(),
         );
-    }
-    failures.assert_none(cases.len());
+    });
 }

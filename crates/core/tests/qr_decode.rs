@@ -7,15 +7,13 @@ use tweestap_core::ErrorKind;
 use tweestap_core::qr::image::{DynamicImage, GrayImage, Luma, Rgba, RgbaImage, imageops};
 use tweestap_core::qr::{self, QrContent, QrError};
 
+mod support;
+
 fn fixtures() -> PathBuf {
-    let dir = std::env::var_os("TWEESTAP_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
-        });
+    let dir = support::fixtures_dir();
     assert!(
         dir.join("qr/index.json").is_file(),
-        "QR fixtures not found at {} (set TWEESTAP_FIXTURES)",
+        "QR fixtures missing in {}",
         dir.display()
     );
     dir

@@ -38,6 +38,19 @@ pub fn cases(file: &Value) -> &Vec<Value> {
     cases
 }
 
+/// Runs `check` on every case of `vectors/<name>.json` with the case's `id`, collecting
+/// failures, then fails once listing them all.
+pub fn check_cases(name: &str, mut check: impl FnMut(&mut Failures, &str, &Value)) {
+    let file = vectors(name);
+    let cases = cases(&file);
+    let mut failures = Failures::default();
+    for case in cases {
+        let id = case["id"].as_str().expect("case id");
+        check(&mut failures, id, case);
+    }
+    failures.assert_none(cases.len());
+}
+
 /// An expected account object without its `check` (the shape `AccountView` prints).
 pub fn without_check(expected: &Value) -> Value {
     let mut account = expected.clone();

@@ -1,0 +1,87 @@
+//! Capture errors, with stable kinds for the doors.
+
+use tweestap_core::ErrorKind;
+use tweestap_core::qr::QrError;
+
+/// Why a screen, camera, clipboard or file could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaptureError {
+    /// No monitor was reported by the system.
+    #[error("no screen was found to capture")]
+    NoScreen,
+    /// The screen could not be captured.
+    #[error("the screen could not be captured: {detail}")]
+    ScreenCaptureFailed { detail: String },
+    /// The desktop (Wayland portal or macOS privacy settings) refused the screenshot, or the
+    /// person cancelled the dialog.
+    #[error(
+        "taking a screenshot was not allowed{detail}; allow Tweestap to take screenshots when asked (or in the system's privacy settings) and try again"
+    )]
+    ScreenPermissionDenied { detail: String },
+    /// On Wayland without the xdg-desktop-portal Screenshot interface.
+    #[error(
+        "this desktop offers no way to take a screenshot ({detail}); install xdg-desktop-portal with the backend for your desktop, or use an image file or the webcam"
+    )]
+    PortalUnavailable { detail: String },
+
+    /// No camera is connected (or none is visible to Tweestap).
+    #[error("no camera was found; connect a webcam, or scan from the screen or an image file")]
+    NoCamera,
+    /// The camera index does not exist.
+    #[error("there is no camera number {index}; {count} camera(s) were found")]
+    CameraNotFound { index: u32, count: usize },
+    /// Another program is using the camera.
+    #[error(
+        "the camera is in use by another program; close it (video calls, camera apps) and try again"
+    )]
+    CameraBusy,
+    /// The OS refused access to the camera.
+    #[error(
+        "Tweestap is not allowed to use the camera; allow camera access in the system's privacy settings{hint}"
+    )]
+    CameraPermissionDenied { hint: &'static str },
+    /// Any other camera failure.
+    #[error("the camera could not be used: {detail}")]
+    CameraFailed { detail: String },
+
+    /// The clipboard holds no image.
+    #[error("the clipboard holds no image; copy the QR code image (or the otpauth:// link) first")]
+    ClipboardNoImage,
+    /// The clipboard could not be read.
+    #[error("the clipboard could not be read: {detail}")]
+    ClipboardUnavailable { detail: String },
+
+    /// Reading or decoding an image failed (files, and captured pixels that broke a limit).
+    #[error(transparent)]
+    Qr(#[from] QrError),
+}
+
+impl ErrorKind for CaptureError {
+    fn kind(&self) -> &'static str {
+        match self {
+            CaptureError::NoScreen => "no_screen",
+            CaptureError::ScreenCaptureFailed { .. } => "screen_capture_failed",
+            CaptureError::ScreenPermissionDenied { .. } => "screen_permission_denied",
+            CaptureError::PortalUnavailable { .. } => "portal_unavailable",
+            CaptureError::NoCamera => "no_camera",
+            CaptureError::CameraNotFound { .. } => "camera_not_found",
+            CaptureError::CameraBusy => "camera_busy",
+            CaptureError::CameraPermissionDenied { .. } => "camera_permission_denied",
+            CaptureError::CameraFailed { .. } => "camera_failed",
+            CaptureError::ClipboardNoImage => "clipboard_no_image",
+            CaptureError::ClipboardUnavailable { .. } => "clipboard_unavailable",
+            CaptureError::Qr(e) => e.kind(),
+        }
+    }
+
+    /// Only files (and a bad camera number) are the caller's input; the rest is the
+    /// environment.
+    fn is_bad_input(&self) -> bool {
+        match self {
+            CaptureError::Qr(e) => e.is_bad_input(),
+            CaptureError::CameraNotFound { .. } => true,
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Screen capture: every monitor, then each decoded.
+
+use tweestap_core::qr::{self, image::DynamicImage, image::RgbaImage};
+
+use crate::{CaptureError, Scan};
+
+/// How screens are captured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// xcap: X11 (and XWayland), Windows, macOS; one image per monitor.
+    Native,
+    /// The xdg-desktop-portal Screenshot interface (Wayland without X): one image of the
+    /// whole desktop.
+    Portal,
+}
+
+/// The backend chosen for this session: the portal when `WAYLAND_DISPLAY` is set and there
+/// is no X display (`DISPLAY` unset or empty), xcap otherwise.
+pub fn backend() -> Backend {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if cfg!(target_os = "linux") && set("WAYLAND_DISPLAY") && !set("DISPLAY") {
+        Backend::Portal
+    } else {
+        Backend::Native
+    }
+}
+
+/// One captured monitor.
+#[derive(Debug, Clone)]
+pub struct MonitorImage {
+    /// The monitor's name (`DP-1`, `\\.\DISPLAY1`, …), or `desktop` for a portal screenshot.
+    pub name: String,
+    /// Position of the monitor's top-left corner on the virtual desktop.
+    pub x: i32,
+    pub y: i32,
+    pub primary: bool,
+    pub image: RgbaImage,
+}
+
+fn xcap_err(e: xcap::XCapError) -> CaptureError {
+    let detail = e.to_string();
+    let lower = detail.to_lowercase();
+    if lower.contains("permission") || lower.contains("not authorized") || lower.contains("denied")
+    {
+        CaptureError::ScreenPermissionDenied {
+            detail: format!(" ({detail})"),
+        }
+    } else if lower.contains("connect") && std::env::var_os("DISPLAY").is_none() {
+        CaptureError::ScreenCaptureFailed {
+            detail: format!("no display to capture (DISPLAY is not set): {detail}"),
+        }
+    } else {
+        CaptureError::ScreenCaptureFailed { detail }
+    }
+}
+
+fn capture_native() -> Result<Vec<MonitorImage>, CaptureError> {
+    let monitors = xcap::Monitor::all().map_err(xcap_err)?;
+    if monitors.is_empty() {
+        return Err(CaptureError::NoScreen);
+    }
+    let mut out = Vec::with_capacity(monitors.len());
+    for (i, m) in monitors.iter().enumerate() {
+        let name = m
+            .name()
+            .ok()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| format!("monitor-{}", i + 1));
+        out.push(MonitorImage {
+            name,
+            x: m.x().unwrap_or(0),
+            y: m.y().unwrap_or(0),
+            primary: m.is_primary().unwrap_or(false),
+            image: m.capture_image().map_err(xcap_err)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Captures every monitor (see [`backend`]). The caller keeps its own window out of the way
+/// (hides or minimises it) before calling.
+pub fn capture_all() -> Result<Vec<MonitorImage>, CaptureError> {
+    match backend() {
+        Backend::Native => capture_native(),
+        Backend::Portal => capture_portal(),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn capture_portal() -> Result<Vec<MonitorImage>, CaptureError> {
+    Ok(vec![MonitorImage {
+        name: "desktop".to_string(),
+        x: 0,
+        y: 0,
+        primary: true,
+        image: crate::portal::screenshot()?,
+    }])
+}
+
+#[cfg(not(target_os = "linux"))]
+fn capture_portal() -> Result<Vec<MonitorImage>, CaptureError> {
+    capture_native()
+}
+
+/// Decodes captured monitors, each on its own thread; one [`Scan`] per monitor, sources
+/// named `screen:NAME`.
+pub fn decode_all(monitors: Vec<MonitorImage>) -> Result<Vec<Scan>, CaptureError> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = monitors
+            .into_iter()
+            .map(|m| {
+                s.spawn(move || -> Result<Scan, CaptureError> {
+                    let codes = qr::decode_image(&DynamicImage::ImageRgba8(m.image))?;
+                    Ok(Scan {
+                        source: format!("screen:{}", m.name),
+                        codes,
+                    })
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("decoder thread panicked"))
+            .collect()
+    })
+}
+
+/// Captures and decodes every monitor.
+pub fn scan_all() -> Result<Vec<Scan>, CaptureError> {
+    decode_all(capture_all()?)
+}
