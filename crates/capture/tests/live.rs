@@ -1,6 +1,5 @@
 //! The live (webcam) pipeline fed with generated frames, plus the no-camera path.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -13,18 +12,10 @@ use tweestap_capture::{CaptureError, file};
 use tweestap_core::ErrorKind;
 use tweestap_core::qr;
 
-#[path = "../../core/tests/support/mod.rs"]
-mod support;
+#[path = "../../core/tests/qr_support/mod.rs"]
+mod qr_support;
 
-fn fixtures() -> PathBuf {
-    let dir = support::fixtures_dir();
-    assert!(
-        dir.join("qr/index.json").is_file(),
-        "QR fixtures missing in {}",
-        dir.display()
-    );
-    dir
-}
+use qr_support::fixtures;
 
 const NAME: &str = "uri__basic-google-example.png";
 const TEXT: &str = "otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example";

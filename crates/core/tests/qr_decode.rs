@@ -1,43 +1,14 @@
 //! QR decoding: the shared fixture PNGs, inverted and multi-code images, size limits and
 //! garbage input.
 
-use std::path::PathBuf;
 
 use tweestap_core::ErrorKind;
 use tweestap_core::qr::image::{DynamicImage, GrayImage, Luma, Rgba, RgbaImage, imageops};
 use tweestap_core::qr::{self, QrContent, QrError};
 
-mod support;
+mod qr_support;
 
-fn fixtures() -> PathBuf {
-    let dir = support::fixtures_dir();
-    assert!(
-        dir.join("qr/index.json").is_file(),
-        "QR fixtures missing in {}",
-        dir.display()
-    );
-    dir
-}
-
-/// (file, text) for every item of qr/index.json.
-fn items() -> Vec<(PathBuf, String)> {
-    let dir = fixtures().join("qr");
-    let index: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("index.json")).unwrap()).unwrap();
-    let items: Vec<_> = index["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                dir.join(i["file"].as_str().unwrap()),
-                i["text"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    assert!(items.len() >= 13, "expected at least 13 QR fixtures");
-    items
-}
+use qr_support::items;
 
 fn luma_of(path: &std::path::Path) -> GrayImage {
     qr::to_luma(&qr::load_image_file(path).unwrap())
