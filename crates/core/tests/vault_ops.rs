@@ -503,3 +503,20 @@ fn no_keyring_store_never_touches_a_keyring() {
     );
     assert!(!store.info().unwrap().has_keyring_slot);
 }
+
+#[test]
+fn kdf_parameters_a_later_open_would_refuse_are_refused_at_creation() {
+    let dir = TempDir::new("kdflimits");
+    let e = password_store(&dir.vault())
+        .create(CreateOptions {
+            keyring: false,
+            password: Some(PASSWORD),
+            kdf: KdfParams {
+                iterations: 1000,
+                ..KdfParams::insecure_for_tests()
+            },
+        })
+        .unwrap_err();
+    assert_eq!(e.kind(), "invalid_kdf_params");
+    assert!(!dir.vault().exists());
+}

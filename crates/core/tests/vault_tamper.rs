@@ -108,3 +108,42 @@ fn a_slot_moved_between_vaults_does_not_open_the_other() {
     fs::write(b.path(), &mixed).unwrap();
     assert_integrity(b.unlock(Unlock::Keyring), "header of b, content of a");
 }
+
+#[test]
+fn a_damaged_vault_is_restored_from_its_backup_and_kept_aside() {
+    let dir = TempDir::new("restore");
+    let keyring = Arc::new(MemoryKeyring::new());
+    let store = memory_store(&dir.vault(), &keyring);
+    let mut v = store.create(CreateOptions::default()).unwrap();
+    v.add(totp("A", "a", b"aaaaaaaaaa")).unwrap();
+    v.add(totp("B", "b", b"bbbbbbbbbb")).unwrap();
+    let mut damaged = fs::read(dir.vault()).unwrap();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    fs::write(dir.vault(), &damaged).unwrap();
+    assert_integrity(store.unlock(Unlock::Keyring), "damaged");
+
+    let kept = store.restore_backup().unwrap().expect("damaged file kept");
+    assert_eq!(
+        fs::read(&kept).unwrap(),
+        damaged,
+        "the damaged file is kept as it was"
+    );
+    let v = store.unlock(Unlock::Keyring).unwrap();
+    assert_eq!(v.list().len(), 1, "the previous generation");
+    assert!(store.backup_path().exists(), "the backup itself stays");
+
+    // A damaged backup is refused, and nothing changes.
+    let before = fs::read(dir.vault()).unwrap();
+    let mut bad_backup = fs::read(store.backup_path()).unwrap();
+    bad_backup[20] ^= 1;
+    fs::write(store.backup_path(), &bad_backup).unwrap();
+    assert_integrity(store.restore_backup(), "damaged backup");
+    assert_eq!(fs::read(dir.vault()).unwrap(), before);
+
+    fs::remove_file(store.backup_path()).unwrap();
+    assert_eq!(
+        store.restore_backup().unwrap_err().kind(),
+        "vault_not_found"
+    );
+}

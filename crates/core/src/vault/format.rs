@@ -160,6 +160,12 @@ impl Slot {
         password: &[u8],
         params: KdfParams,
     ) -> Result<Slot> {
+        if !params.within_limits() {
+            // A vault this version could not open again must never be written.
+            return Err(VaultError::InvalidKdfParams {
+                detail: format!("{params:?} is outside the accepted range"),
+            });
+        }
         let mut salt = [0u8; SALT_LEN];
         OsRng.fill_bytes(&mut salt);
         let mut nonce = [0u8; NONCE_LEN];

@@ -159,6 +159,34 @@ pub(crate) fn replace(path: &Path, bytes: &[u8], previous: Previous) -> Result<(
     sync_dir(parent_dir(path))
 }
 
+/// Puts `bytes` (the backup's) in place of the vault, keeping the current vault file, if any,
+/// as `<vault>.damaged-<stamp>`: a restore never deletes anything. Must be called with the
+/// [`WriteLock`] held. Returns where the replaced file was kept.
+pub(crate) fn restore(path: &Path, bytes: &[u8], stamp: i64) -> Result<Option<PathBuf>> {
+    let kept = if path.exists() {
+        let kept = sibling(path, &format!(".damaged-{stamp}"));
+        if fs::hard_link(path, &kept).is_err() {
+            let copied = read(path).and_then(|b| write_new(&kept, &b));
+            if let Err(e) = copied {
+                let _ = fs::remove_file(&kept);
+                return Err(e);
+            }
+        }
+        Some(kept)
+    } else {
+        None
+    };
+    let tmp = sibling(path, ".tmp");
+    let out = write_new(&tmp, bytes)
+        .and_then(|()| fs::rename(&tmp, path).map_err(|e| VaultError::io("replace", path, e)));
+    if let Err(e) = out {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    sync_dir(parent_dir(path))?;
+    Ok(kept)
+}
+
 /// Writes `bytes` to a new file at `tmp` and flushes it to the disk.
 fn write_new(tmp: &Path, bytes: &[u8]) -> Result<()> {
     match fs::remove_file(tmp) {

@@ -28,12 +28,12 @@ const MAX_ITERATIONS: u32 = 64;
 const MAX_PARALLELISM: u32 = 16;
 
 impl KdfParams {
-    /// The parameters for every new password: 128 MiB, 4 passes, 1 lane. Measured at about
-    /// 0.5 s per unlock on the reference machine (2-core x86-64) in a release build; see
-    /// `docs/VAULT.md` and `cargo bench -p tweestap-core --bench vault`.
+    /// The parameters for every new password: 192 MiB, 3 passes, 1 lane — about 0.5 s per
+    /// unlock on the reference machine (2-core x86-64 VM) in a release build. Measured with
+    /// `cargo bench -p tweestap-core --bench vault -- --tune`; figures in `docs/VAULT.md`.
     pub const DEFAULT: KdfParams = KdfParams {
-        memory_kib: 128 * 1024,
-        iterations: 4,
+        memory_kib: 192 * 1024,
+        iterations: 3,
         parallelism: 1,
     };
 

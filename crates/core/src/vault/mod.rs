@@ -304,6 +304,23 @@ impl VaultStore {
         })
     }
 
+    /// Replaces a damaged vault with its backup (the previous generation). The damaged file is
+    /// kept beside it as `<vault>.damaged-<unix time>`, whose path is returned (`None` when the
+    /// vault file was missing). The backup's header is checked first; its contents can only be
+    /// checked by unlocking it, so unlock right after restoring.
+    pub fn restore_backup(&self) -> Result<Option<PathBuf>> {
+        let backup = self.backup_path();
+        let bytes = fsio::read(&backup).map_err(|e| match e {
+            VaultError::VaultNotFound { .. } => VaultError::VaultNotFound {
+                path: backup.clone(),
+            },
+            other => other,
+        })?;
+        format::parse(&bytes).map_err(|e| e.into_error(&backup, None))?;
+        let _lock = fsio::lock(&self.path, self.lock_timeout)?;
+        fsio::restore(&self.path, &bytes, self.now())
+    }
+
     /// Opens the vault with its keyring key or its password.
     pub fn unlock(&self, how: Unlock<'_>) -> Result<Vault> {
         let (bytes, header) = self.read_header()?;
