@@ -520,3 +520,48 @@ fn kdf_parameters_a_later_open_would_refuse_are_refused_at_creation() {
     assert_eq!(e.kind(), "invalid_kdf_params");
     assert!(!dir.vault().exists());
 }
+
+#[test]
+fn codes_come_from_the_vault_without_the_secret_leaving_it() {
+    let dir = TempDir::new("codes");
+    let (store, _) = keyring_vault(&dir);
+    let mut v = store.unlock(Unlock::Keyring).unwrap();
+    // RFC 6238 appendix B, SHA1, T = 59 s: 94287082.
+    let mut rfc = totp("RFC", "6238", b"12345678901234567890");
+    rfc.digits = 8;
+    let id = v.add(rfc).unwrap().id().to_string();
+    let code = v.code(&id, 59).unwrap();
+    assert_eq!(code.code, "94287082");
+    assert_eq!(code.remaining_s, Some(1));
+
+    // RFC 4226 appendix D: counters 0 and 1 give 755224 and 287082.
+    let mut hotp = totp("RFC", "4226", b"12345678901234567890");
+    hotp.kind = OtpKind::Hotp { counter: 0 };
+    let id = v.add(hotp).unwrap().id().to_string();
+    assert_eq!(
+        v.code(&id, 0).unwrap().code,
+        "755224",
+        "peek does not advance"
+    );
+    assert_eq!(v.code(&id, 0).unwrap().code, "755224");
+    assert_eq!(v.next_hotp_code(&id, 0).unwrap().code, "755224");
+    assert_eq!(v.next_hotp_code(&id, 0).unwrap().code, "287082");
+    assert_eq!(
+        store
+            .unlock(Unlock::Keyring)
+            .unwrap()
+            .code(&id, 0)
+            .unwrap()
+            .code,
+        "359152",
+        "counter 2 was stored"
+    );
+}
+
+#[test]
+fn handles_can_live_in_app_state() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<tweestap_core::vault::Vault>();
+    shareable::<VaultStore>();
+    shareable::<VaultError>();
+}

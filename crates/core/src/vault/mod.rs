@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::account::{Account, OtpKind};
-use crate::otp::{Clock, SystemClock};
+use crate::otp::{self, Clock, CodeInfo, SystemClock};
 
 pub use error::VaultError;
 pub use format::{FORMAT_VERSION, KEYRING_SERVICE};
@@ -463,6 +463,20 @@ impl Vault {
     /// confirmed export. Never send it to the UI.
     pub fn account(&self, id: &str) -> Result<Account> {
         Ok(self.live(id)?.to_account())
+    }
+
+    /// The code of account `id` at `at_unix` (from a door's [`Clock`]), computed here so the
+    /// secret never leaves the vault. For HOTP this shows the code of the stored counter
+    /// without using it up; [`Vault::next_hotp_code`] is the "new code" button.
+    pub fn code(&self, id: &str, at_unix: u64) -> Result<CodeInfo> {
+        Ok(otp::generate(&self.live(id)?.to_account(), at_unix))
+    }
+
+    /// HOTP: the code of the stored counter, and the counter advanced in the file (one write),
+    /// so the same code is never shown twice. Other kinds: as [`Vault::code`], without a write.
+    pub fn next_hotp_code(&mut self, id: &str, at_unix: u64) -> Result<CodeInfo> {
+        let account = self.advance_hotp_counter(id)?;
+        Ok(otp::generate(&account, at_unix))
     }
 
     pub fn summary(&self, id: &str) -> Result<AccountSummary> {
