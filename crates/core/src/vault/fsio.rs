@@ -106,13 +106,18 @@ pub(crate) fn lock(path: &Path, timeout: Duration) -> Result<WriteLock> {
     }
 }
 
-/// Reads the whole vault file; a missing file is `vault_not_found`.
+/// Reads the whole vault file; a missing file is `vault_not_found`. (A refused read is plain
+/// `io`: `read_only` would tell the person the wrong thing.)
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => VaultError::VaultNotFound {
             path: path.to_path_buf(),
         },
-        _ => VaultError::io("read", path, e),
+        _ => VaultError::Io {
+            op: "read",
+            path: path.to_path_buf(),
+            source: e,
+        },
     })
 }
 
