@@ -45,7 +45,10 @@ pub struct AddedAccount {
 #[tauri::command]
 pub fn add_account_uri(uri: String, state: State<'_, AppState>) -> Result<AddedAccount, UiError> {
     let account = uri::parse_otpauth(uri.trim()).map_err(|e| UiError::from_kind(&e))?;
-    let mut next_id = state.next_id.lock().map_err(|_| UiError::internal("state lock poisoned"))?;
+    let mut next_id = state
+        .next_id
+        .lock()
+        .map_err(|_| UiError::internal("state lock poisoned"))?;
     let id = *next_id;
     *next_id += 1;
     state
