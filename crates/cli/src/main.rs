@@ -39,6 +39,8 @@ enum Command {
     Inspect(commands::inspect::Args),
     /// Check a code against an otpauth:// link.
     Verify(commands::verify::Args),
+    /// Read QR codes from image files, the screen or a webcam.
+    Scan(commands::scan::Args),
 }
 
 impl Command {
@@ -47,6 +49,7 @@ impl Command {
             Command::Code(args) => commands::code::run(args, out),
             Command::Inspect(args) => commands::inspect::run(args, out),
             Command::Verify(args) => commands::verify::run(args, out),
+            Command::Scan(args) => commands::scan::run(args, out),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! QR decoding: the shared fixture PNGs, inverted and multi-code images, size limits and
 //! garbage input.
 
-
 use tweestap_core::ErrorKind;
 use tweestap_core::qr::image::{DynamicImage, GrayImage, Luma, Rgba, RgbaImage, imageops};
 use tweestap_core::qr::{self, QrContent, QrError};

@@ -3,6 +3,7 @@
 
 pub mod code;
 pub mod inspect;
+pub mod scan;
 pub mod verify;
 
 use tweestap_core::otp::{Clock, SystemClock};

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde::Serialize;
 use tweestap_capture::{CaptureError, Scan, camera, clipboard, file, screen};
 use tweestap_core::ErrorKind;
 use tweestap_core::qr::{NO_CODE_ADVICE, not_2fa_message};
@@ -40,6 +40,26 @@ pub struct Args {
     /// Scan the image on the clipboard.
     #[arg(long, conflicts_with_all = ["files"])]
     pub clipboard: bool,
+}
+
+/// `{"results":[…],"decode_ms":t}`.
+#[derive(Serialize)]
+struct ScanJson<'a> {
+    results: Vec<ResultJson<'a>>,
+    decode_ms: f64,
+}
+
+#[derive(Serialize)]
+struct ResultJson<'a> {
+    source: &'a str,
+    codes: &'a [String],
+    error: Option<ErrorJson>,
+}
+
+#[derive(Serialize)]
+struct ErrorJson {
+    kind: &'static str,
+    message: String,
 }
 
 /// One source's outcome.
@@ -106,18 +126,25 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         .unwrap_or(0);
 
     if out.json {
-        let results: Vec<Value> = outcomes
+        let results = outcomes
             .iter()
             .map(|o| match &o.result {
-                Ok(codes) => json!({"source": o.source, "codes": codes, "error": null}),
-                Err(e) => json!({
-                    "source": o.source,
-                    "codes": [],
-                    "error": {"kind": e.kind(), "message": e.to_string()},
-                }),
+                Ok(codes) => ResultJson {
+                    source: &o.source,
+                    codes,
+                    error: None,
+                },
+                Err(e) => ResultJson {
+                    source: &o.source,
+                    codes: &[],
+                    error: Some(ErrorJson {
+                        kind: e.kind(),
+                        message: e.to_string(),
+                    }),
+                },
             })
             .collect();
-        out.json_line(&json!({"results": results, "decode_ms": decode_ms}))?;
+        out.json_line(&ScanJson { results, decode_ms })?;
     } else {
         for o in &outcomes {
             match &o.result {
