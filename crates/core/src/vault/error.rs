@@ -81,6 +81,16 @@ pub enum VaultError {
     #[error("no account with id {id} in the vault")]
     NotFound { id: String },
 
+    #[error("no account matches \"{query}\"; `tweestap list` shows the accounts and their ids")]
+    NoMatch { query: String },
+
+    #[error(
+        "\"{query}\" matches {} accounts ({}); use one of their ids",
+        matches.len(),
+        matches.join(", ")
+    )]
+    Ambiguous { query: String, matches: Vec<String> },
+
     #[error(
         "the vault file {} was replaced by a different vault while it was open; unlock it again",
         path.display()
@@ -160,7 +170,8 @@ impl ErrorKind for VaultError {
             VaultError::VaultExists { .. } => "vault_exists",
             VaultError::PasswordRequired { .. } => "password_required",
             VaultError::KeyringRequired { .. } => "keyring_required",
-            VaultError::NotFound { .. } => "not_found",
+            VaultError::NotFound { .. } | VaultError::NoMatch { .. } => "not_found",
+            VaultError::Ambiguous { .. } => "ambiguous",
             VaultError::VaultChanged { .. } => "vault_changed",
             VaultError::InvalidKdfParams { .. } => "invalid_kdf_params",
             VaultError::NoDataDir => "no_data_dir",
@@ -177,6 +188,8 @@ impl ErrorKind for VaultError {
                 | VaultError::PasswordRequired { .. }
                 | VaultError::KeyringRequired { .. }
                 | VaultError::NotFound { .. }
+                | VaultError::NoMatch { .. }
+                | VaultError::Ambiguous { .. }
                 | VaultError::InvalidKdfParams { .. }
         )
     }
