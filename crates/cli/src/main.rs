@@ -1,5 +1,5 @@
 //! `tweestap`: OTP codes, link inspection and verification for testers, the helpdesk and
-//! scripts. A thin door into `tweestap-core`.
+//! scripts, and the encrypted vault from the command line. A thin door into `tweestap-core`.
 //!
 //! Adding a subcommand: write `commands/<name>.rs` with `pub struct Args` (`clap::Args`) and
 //! `pub fn run(args: Args, out: &Output) -> CmdResult`, declare it in `commands/mod.rs`, and
@@ -41,6 +41,20 @@ enum Command {
     Verify(commands::verify::Args),
     /// Read QR codes from image files, the screen or a webcam.
     Scan(commands::scan::Args),
+    /// Create an empty vault (key in the OS keyring and/or a password).
+    Init(commands::init::Args),
+    /// Add an account to the vault.
+    Add(commands::add::Args),
+    /// List the accounts in the vault (never their keys).
+    List(commands::list::Args),
+    /// Rename an account in the vault.
+    Rename(commands::rename::Args),
+    /// Remove an account from the vault (recoverable for 30 days).
+    Remove(commands::remove::Args),
+    /// Bring back a removed account, or the vault from its backup.
+    Restore(commands::restore::Args),
+    /// Set, change or remove the vault password; add or remove the keyring key.
+    Passwd(commands::passwd::Args),
 }
 
 impl Command {
@@ -50,6 +64,13 @@ impl Command {
             Command::Inspect(args) => commands::inspect::run(args, out),
             Command::Verify(args) => commands::verify::run(args, out),
             Command::Scan(args) => commands::scan::run(args, out),
+            Command::Init(args) => commands::init::run(args, out),
+            Command::Add(args) => commands::add::run(args, out),
+            Command::List(args) => commands::list::run(args, out),
+            Command::Rename(args) => commands::rename::run(args, out),
+            Command::Remove(args) => commands::remove::run(args, out),
+            Command::Restore(args) => commands::restore::run(args, out),
+            Command::Passwd(args) => commands::passwd::run(args, out),
         }
     }
 }

@@ -1,9 +1,18 @@
 //! One module per subcommand, each with an `Args` (clap) struct and a `run` function that
 //! parses, calls core and prints. Logic lives in `tweestap-core`, not here.
 
+pub mod add;
 pub mod code;
+pub mod init;
 pub mod inspect;
+pub mod key_args;
+pub mod list;
+pub mod passwd;
+pub mod remove;
+pub mod rename;
+pub mod restore;
 pub mod scan;
+pub mod vault_opts;
 pub mod verify;
 
 use tweestap_core::otp::{Clock, SystemClock};
