@@ -2,7 +2,19 @@ fn main() {
     // Declaring the app's commands makes each one a permission, so capabilities/*.json can grant
     // a window exactly the commands it needs (and nothing is callable by default).
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(&["app_info", "add_account_uri", "list_codes"]),
+        tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "vault_status",
+            "create_vault",
+            "unlock_vault",
+            "lock_vault",
+            "restore_vault_backup",
+            "list_codes",
+            "add_account_uri",
+            "remove_account",
+            "restore_account",
+            "rename_account",
+        ]),
     ))
     .expect("tauri-build failed");
 }

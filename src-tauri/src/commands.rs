@@ -1,10 +1,15 @@
+//! The app's IPC commands: thin adapters over `tweestap-core`. Nothing here returns a
+//! secret; passwords arriving from the UI are wiped once used.
+
 use serde::Serialize;
 use tauri::State;
-use tweestap_core::otp::{self, Clock};
+use tweestap_core::otp::Clock;
 use tweestap_core::uri;
+use tweestap_core::vault::{AddOutcome, CreateOptions, KdfParams, Unlock, VaultStore};
+use zeroize::Zeroizing;
 
 use crate::error::UiError;
-use crate::state::AppState;
+use crate::state::{AppState, with_vault};
 
 #[derive(Serialize)]
 pub struct AppInfo {
@@ -21,10 +26,137 @@ pub fn app_info() -> AppInfo {
     }
 }
 
+/// Which screen the UI shows: first-run setup (`missing`), the unlock screen (`locked`), the
+/// code list (`unlocked`), or a vault that cannot be read (`damaged`, with the error and
+/// whether a backup can be restored).
+#[derive(Serialize)]
+pub struct VaultStatus {
+    pub state: &'static str,
+    pub path: Option<String>,
+    pub has_keyring_slot: bool,
+    pub has_password_slot: bool,
+    /// Why the vault is locked or damaged (e.g. `keyring_missing`, `integrity_error`).
+    pub error: Option<UiError>,
+    pub backup_available: bool,
+}
+
+impl VaultStatus {
+    fn new(state: &'static str, store: Option<&VaultStore>) -> Self {
+        VaultStatus {
+            state,
+            path: store.map(|s| s.path().display().to_string()),
+            has_keyring_slot: false,
+            has_password_slot: false,
+            error: None,
+            backup_available: store.is_some_and(|s| s.backup_path().exists()),
+        }
+    }
+}
+
+/// Reports the vault's state; a vault with a keyring key is opened with it on the way, so
+/// people without a password never see an unlock screen.
+#[tauri::command]
+pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, UiError> {
+    let mut slot = state.slot()?;
+    let store = match state.store() {
+        Ok(store) => store,
+        Err(e) => {
+            let mut status = VaultStatus::new("damaged", None);
+            status.error = Some(e);
+            return Ok(status);
+        }
+    };
+    if let Some(vault) = slot.as_ref() {
+        let info = vault.info();
+        let mut status = VaultStatus::new("unlocked", Some(store));
+        status.has_keyring_slot = info.has_keyring_slot;
+        status.has_password_slot = info.has_password_slot;
+        return Ok(status);
+    }
+    if !store.exists() {
+        return Ok(VaultStatus::new("missing", Some(store)));
+    }
+    let info = match store.info() {
+        Ok(info) => info,
+        Err(e) => {
+            let mut status = VaultStatus::new("damaged", Some(store));
+            status.error = Some(e.into());
+            return Ok(status);
+        }
+    };
+    let mut status = VaultStatus::new("locked", Some(store));
+    status.has_keyring_slot = info.has_keyring_slot;
+    status.has_password_slot = info.has_password_slot;
+    if info.has_keyring_slot {
+        match store.unlock(Unlock::Keyring) {
+            Ok(vault) => {
+                *slot = Some(vault);
+                status.state = "unlocked";
+            }
+            Err(e) => {
+                let e = UiError::from(e);
+                if e.kind == "integrity_error" {
+                    status.state = "damaged";
+                }
+                status.error = Some(e);
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// First run: creates the vault with its key in the OS keyring (`use_keyring`) and/or
+/// wrapped by `password`.
+#[tauri::command]
+pub fn create_vault(
+    use_keyring: bool,
+    password: Option<String>,
+    state: State<'_, AppState>,
+) -> Result<VaultStatus, UiError> {
+    let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
+    {
+        let mut slot = state.slot()?;
+        let vault = state.store()?.create(CreateOptions {
+            keyring: use_keyring,
+            password: password.as_ref().map(|p| p.as_str()),
+            kdf: KdfParams::DEFAULT,
+        })?;
+        *slot = Some(vault);
+    }
+    vault_status(state)
+}
+
+#[tauri::command]
+pub fn unlock_vault(password: String, state: State<'_, AppState>) -> Result<VaultStatus, UiError> {
+    let password = Zeroizing::new(password);
+    {
+        let mut slot = state.slot()?;
+        *slot = Some(state.store()?.unlock(Unlock::Password(&password))?);
+    }
+    vault_status(state)
+}
+
+/// Wipes the key and every secret from memory; codes need an unlock again.
+#[tauri::command]
+pub fn lock_vault(state: State<'_, AppState>) -> Result<(), UiError> {
+    if let Some(vault) = state.slot()?.take() {
+        vault.lock();
+    }
+    Ok(())
+}
+
+/// After an integrity error: puts the previous generation back (the damaged file is kept
+/// beside it), then reports the state again.
+#[tauri::command]
+pub fn restore_vault_backup(state: State<'_, AppState>) -> Result<VaultStatus, UiError> {
+    state.store()?.restore_backup()?;
+    vault_status(state)
+}
+
 /// One row of the code list. Carries the code, never the secret.
 #[derive(Serialize)]
 pub struct CodeView {
-    pub id: u64,
+    pub id: String,
     pub issuer: String,
     pub account: String,
     pub code: String,
@@ -36,52 +168,93 @@ pub struct CodeView {
     pub at_ms: u64,
 }
 
-#[derive(Serialize)]
-pub struct AddedAccount {
-    pub id: u64,
-}
-
-/// Parses an `otpauth://` link and keeps the account for this session.
-#[tauri::command]
-pub fn add_account_uri(uri: String, state: State<'_, AppState>) -> Result<AddedAccount, UiError> {
-    let account = uri::parse_otpauth(uri.trim()).map_err(|e| UiError::from_kind(&e))?;
-    let mut next_id = state
-        .next_id
-        .lock()
-        .map_err(|_| UiError::internal("state lock poisoned"))?;
-    let id = *next_id;
-    *next_id += 1;
-    state
-        .accounts
-        .lock()
-        .map_err(|_| UiError::internal("state lock poisoned"))?
-        .push((id, account));
-    Ok(AddedAccount { id })
-}
-
-/// Current codes of every account, computed at one instant.
+/// Current codes of every account, computed at one instant. Re-reads the vault first, so
+/// changes made meanwhile with the `tweestap` command show up.
 #[tauri::command]
 pub fn list_codes(state: State<'_, AppState>) -> Result<Vec<CodeView>, UiError> {
     let at_ms = state.clock.now_unix_ms();
     let at = at_ms / 1000;
-    let accounts = state
-        .accounts
-        .lock()
-        .map_err(|_| UiError::internal("state lock poisoned"))?;
-    Ok(accounts
-        .iter()
-        .map(|(id, account)| {
-            let info = otp::generate(account, at);
-            CodeView {
-                id: *id,
-                issuer: account.issuer.clone(),
-                account: account.account.clone(),
-                code: info.code,
-                next_code: info.next_code,
-                period: info.period,
-                remaining_s: info.remaining_s,
-                at_ms,
+    with_vault(&state, |vault| {
+        vault.refresh()?;
+        vault
+            .list()
+            .into_iter()
+            .map(|s| {
+                let info = vault.code(&s.id, at)?;
+                Ok(CodeView {
+                    id: s.id,
+                    issuer: s.issuer,
+                    account: s.account,
+                    code: info.code,
+                    next_code: info.next_code,
+                    period: info.period,
+                    remaining_s: info.remaining_s,
+                    at_ms,
+                })
+            })
+            .collect()
+    })
+}
+
+/// What adding did: `added`; `unchanged` (already there with the same key); `conflict`
+/// (the same issuer and account exist with another key: ask, then call again with
+/// `replace`); `replaced`.
+#[derive(Serialize)]
+pub struct AddedAccount {
+    pub id: String,
+    pub status: &'static str,
+    pub issuer: String,
+    pub account: String,
+}
+
+#[tauri::command]
+pub fn add_account_uri(
+    uri: String,
+    replace: Option<bool>,
+    state: State<'_, AppState>,
+) -> Result<AddedAccount, UiError> {
+    let uri = Zeroizing::new(uri);
+    let account = uri::parse_otpauth(uri.trim())?;
+    let (issuer, name) = (account.issuer.clone(), account.account.clone());
+    with_vault(&state, |vault| {
+        let (id, status) = match vault.add(account.clone())? {
+            AddOutcome::Added { id } => (id, "added"),
+            AddOutcome::Exists {
+                id,
+                same_secret: true,
+            } => (id, "unchanged"),
+            AddOutcome::Exists { id, .. } if replace == Some(true) => {
+                vault.replace(&id, account)?;
+                (id, "replaced")
             }
+            AddOutcome::Exists { id, .. } => (id, "conflict"),
+        };
+        Ok(AddedAccount {
+            id,
+            status,
+            issuer,
+            account: name,
         })
-        .collect())
+    })
+}
+
+/// Soft delete: recoverable with `restore_account` for 30 days (the UI's undo).
+#[tauri::command]
+pub fn remove_account(id: String, state: State<'_, AppState>) -> Result<(), UiError> {
+    with_vault(&state, |vault| Ok(vault.delete(&id)?))
+}
+
+#[tauri::command]
+pub fn restore_account(id: String, state: State<'_, AppState>) -> Result<(), UiError> {
+    with_vault(&state, |vault| Ok(vault.restore(&id)?))
+}
+
+#[tauri::command]
+pub fn rename_account(
+    id: String,
+    issuer: String,
+    account: String,
+    state: State<'_, AppState>,
+) -> Result<(), UiError> {
+    with_vault(&state, |vault| Ok(vault.rename(&id, &issuer, &account)?))
 }

@@ -24,4 +24,19 @@ impl UiError {
             message: message.into(),
         }
     }
+
+    /// A command that needs the open vault was called while it is locked.
+    pub fn locked() -> Self {
+        Self {
+            kind: "locked".to_owned(),
+            message: "the vault is locked; unlock it first".to_owned(),
+        }
+    }
+}
+
+/// Lets commands use `?` on core results.
+impl<E: ErrorKind> From<E> for UiError {
+    fn from(error: E) -> Self {
+        Self::from_kind(&error)
+    }
 }

@@ -12,8 +12,16 @@ pub fn run() {
         .manage(state::AppState::new())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::add_account_uri,
+            commands::vault_status,
+            commands::create_vault,
+            commands::unlock_vault,
+            commands::lock_vault,
+            commands::restore_vault_backup,
             commands::list_codes,
+            commands::add_account_uri,
+            commands::remove_account,
+            commands::restore_account,
+            commands::rename_account,
         ])
         .run(tauri::generate_context!())
         .expect("Tweestap could not start its window");

@@ -1,13 +1,16 @@
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
-use tweestap_core::Account;
 use tweestap_core::otp::SystemClock;
+use tweestap_core::vault::{Vault, VaultStore};
 
-/// Accounts the user added in this session, with a session-unique id each.
-/// (Persistence arrives with the vault; until then accounts live in memory.)
+use crate::error::UiError;
+
+/// The app's one vault: where it lives and, while unlocked, the open vault (its key and
+/// secrets stay in this process and are wiped when it is locked or the app exits).
 pub struct AppState {
-    pub accounts: Mutex<Vec<(u64, Account)>>,
-    pub next_id: Mutex<u64>,
+    /// `Err` when no data folder exists (no home directory) and no TWEESTAP_VAULT is set.
+    pub store: Result<VaultStore, UiError>,
+    pub vault: Mutex<Option<Vault>>,
     /// The one place time enters the app; a clock-skew correction is its offset.
     pub clock: SystemClock,
 }
@@ -15,9 +18,29 @@ pub struct AppState {
 impl AppState {
     pub fn new() -> Self {
         Self {
-            accounts: Mutex::new(Vec::new()),
-            next_id: Mutex::new(1),
+            store: VaultStore::locate(None).map_err(|e| UiError::from_kind(&e)),
+            vault: Mutex::new(None),
             clock: SystemClock::default(),
         }
     }
+
+    pub fn store(&self) -> Result<&VaultStore, UiError> {
+        self.store.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn slot(&self) -> Result<MutexGuard<'_, Option<Vault>>, UiError> {
+        self.vault
+            .lock()
+            .map_err(|_| UiError::internal("vault state lock poisoned"))
+    }
+}
+
+/// Runs `f` on the unlocked vault, or fails with `locked`.
+pub fn with_vault<T>(
+    state: &AppState,
+    f: impl FnOnce(&mut Vault) -> Result<T, UiError>,
+) -> Result<T, UiError> {
+    let mut slot = state.slot()?;
+    let vault = slot.as_mut().ok_or_else(UiError::locked)?;
+    f(vault)
 }

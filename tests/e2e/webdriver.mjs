@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
-const ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecc";
+const ELEMENT_KEY = "element-6066-11e4-a52e-4f735466cecf";
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -63,6 +63,8 @@ async function call(base, method, path, body) {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    // A wedged driver must fail the test, not hang the suite.
+    signal: AbortSignal.timeout(60_000),
   });
   const text = await res.text();
   let json;

@@ -9,8 +9,20 @@ export interface AppInfo {
   locale: string | null;
 }
 
+export type VaultState = "missing" | "locked" | "unlocked" | "damaged";
+
+export interface VaultStatus {
+  state: VaultState;
+  path: string | null;
+  has_keyring_slot: boolean;
+  has_password_slot: boolean;
+  /** Why the vault is locked or damaged (e.g. `keyring_missing`, `integrity_error`). */
+  error: UiError | null;
+  backup_available: boolean;
+}
+
 export interface CodeView {
-  id: number;
+  id: string;
   issuer: string;
   account: string;
   code: string;
@@ -22,7 +34,11 @@ export interface CodeView {
 }
 
 export interface AddedAccount {
-  id: number;
+  id: string;
+  /** `conflict`: the same login exists with another key; ask, then add again with replace. */
+  status: "added" | "unchanged" | "conflict" | "replaced";
+  issuer: string;
+  account: string;
 }
 
 /** What a failed command rejects with. */
@@ -44,8 +60,45 @@ export function appInfo(): Promise<AppInfo> {
   return invoke<AppInfo>("app_info");
 }
 
-export function addAccountUri(uri: string): Promise<AddedAccount> {
-  return invoke<AddedAccount>("add_account_uri", { uri });
+export function vaultStatus(): Promise<VaultStatus> {
+  return invoke<VaultStatus>("vault_status");
+}
+
+export function createVault(useKeyring: boolean, password: string | null): Promise<VaultStatus> {
+  return invoke<VaultStatus>("create_vault", { useKeyring, password });
+}
+
+export function unlockVault(password: string): Promise<VaultStatus> {
+  return invoke<VaultStatus>("unlock_vault", { password });
+}
+
+export function lockVault(): Promise<void> {
+  return invoke<void>("lock_vault");
+}
+
+export function restoreVaultBackup(): Promise<VaultStatus> {
+  return invoke<VaultStatus>("restore_vault_backup");
+}
+
+export function addAccountUri(uri: string, replace = false): Promise<AddedAccount> {
+  return invoke<AddedAccount>("add_account_uri", { uri, replace });
+}
+
+export function removeAccount(id: string): Promise<void> {
+  return invoke<void>("remove_account", { id });
+}
+
+export function restoreAccount(id: string): Promise<void> {
+  return invoke<void>("restore_account", { id });
+}
+
+export function renameAccount(id: string, issuer: string, account: string): Promise<void> {
+  return invoke<void>("rename_account", { id, issuer, account });
+}
+
+/** Any rejection as a UiError (a non-command failure becomes `internal`). */
+export function toUiError(e: unknown): UiError {
+  return isUiError(e) ? e : { kind: "internal", message: String(e) };
 }
 
 export function listCodes(): Promise<CodeView[]> {
