@@ -87,6 +87,7 @@ test-ui: ui-deps
 test-e2e: app-debug
 	cargo build --locked -p tweestap-cli
 	tests/e2e/run.sh $(APP_DEBUG) $(CLI_DEBUG)
+	tests/e2e/scan-screen.sh $(CLI_DEBUG)
 
 ## Benchmarks -------------------------------------------------------------------------------
 

@@ -81,8 +81,27 @@ fn capture_native() -> Result<Vec<MonitorImage>, CaptureError> {
 /// (hides or minimises it) before calling.
 pub fn capture_all() -> Result<Vec<MonitorImage>, CaptureError> {
     match backend() {
-        Backend::Native => capture_native(),
+        Backend::Native => capture_native_retrying(),
         Backend::Portal => capture_portal(),
+    }
+}
+
+/// xcap's X11 capture fails now and then with "Connection error" when a window closes while
+/// it reads the screen (seen under Xvfb right after a window was killed); a second attempt a
+/// moment later succeeds. Lasting failures (no display, no permission) still surface.
+fn capture_native_retrying() -> Result<Vec<MonitorImage>, CaptureError> {
+    const ATTEMPTS: u32 = 3;
+    let mut attempt = 1;
+    loop {
+        match capture_native() {
+            Err(CaptureError::ScreenCaptureFailed { .. })
+                if attempt < ATTEMPTS && std::env::var_os("DISPLAY").is_some() =>
+            {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(150));
+            }
+            other => return other,
+        }
     }
 }
 
