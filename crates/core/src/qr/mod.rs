@@ -10,6 +10,7 @@
 mod classify;
 mod decode;
 mod error;
+mod found;
 
 pub use classify::{NO_CODE_ADVICE, QrContent, classify, not_2fa_message};
 #[doc(hidden)]
@@ -19,6 +20,7 @@ pub use decode::{
     decode_luma, decode_luma_with, load_image, load_image_file, to_luma,
 };
 pub use error::QrError;
+pub use found::{Found, FoundProblem, accounts_in};
 
 /// The `image` crate, re-exported so callers build [`image::DynamicImage`] /
 /// [`image::GrayImage`] values of the same version.
