@@ -14,6 +14,13 @@ fn main() {
             "remove_account",
             "restore_account",
             "rename_account",
+            "scan_screen",
+            "scan_image",
+            "scan_clipboard",
+            "add_found",
+            "camera_list",
+            "camera_start",
+            "camera_stop",
         ]),
     ))
     .expect("tauri-build failed");

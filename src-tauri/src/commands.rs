@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use tauri::State;
+use tweestap_core::Account;
 use tweestap_core::otp::Clock;
 use tweestap_core::uri;
 use tweestap_core::vault::{AddOutcome, CreateOptions, KdfParams, Unlock, VaultStore};
@@ -215,15 +216,24 @@ pub fn add_account_uri(
 ) -> Result<AddedAccount, UiError> {
     let uri = Zeroizing::new(uri);
     let account = uri::parse_otpauth(uri.trim())?;
+    add_account(&state, account, replace == Some(true))
+}
+
+/// Adds `account`; when its login exists with another key, replaces it only if `replace`.
+pub fn add_account(
+    state: &AppState,
+    account: Account,
+    replace: bool,
+) -> Result<AddedAccount, UiError> {
     let (issuer, name) = (account.issuer.clone(), account.account.clone());
-    with_vault(&state, |vault| {
+    with_vault(state, |vault| {
         let (id, status) = match vault.add(account.clone())? {
             AddOutcome::Added { id } => (id, "added"),
             AddOutcome::Exists {
                 id,
                 same_secret: true,
             } => (id, "unchanged"),
-            AddOutcome::Exists { id, .. } if replace == Some(true) => {
+            AddOutcome::Exists { id, .. } if replace => {
                 vault.replace(&id, account)?;
                 (id, "replaced")
             }

@@ -3,6 +3,7 @@
 
 mod commands;
 mod error;
+mod scan;
 mod state;
 
 pub use error::UiError;
@@ -22,6 +23,13 @@ pub fn run() {
             commands::remove_account,
             commands::restore_account,
             commands::rename_account,
+            scan::scan_screen,
+            scan::scan_image,
+            scan::scan_clipboard,
+            scan::add_found,
+            scan::camera_list,
+            scan::camera_start,
+            scan::camera_stop,
         ])
         .run(tauri::generate_context!())
         .expect("Tweestap could not start its window");

@@ -4,6 +4,7 @@ use tweestap_core::otp::SystemClock;
 use tweestap_core::vault::{Vault, VaultStore};
 
 use crate::error::UiError;
+use crate::scan::Pending;
 
 /// The app's one vault: where it lives and, while unlocked, the open vault (its key and
 /// secrets stay in this process and are wiped when it is locked or the app exits).
@@ -13,6 +14,8 @@ pub struct AppState {
     pub vault: Mutex<Option<Vault>>,
     /// The one place time enters the app; a clock-skew correction is its offset.
     pub clock: SystemClock,
+    /// Accounts found by scanning, waiting to be added, and the running webcam scan.
+    pub pending: Pending,
 }
 
 impl AppState {
@@ -21,6 +24,7 @@ impl AppState {
             store: VaultStore::locate(None).map_err(|e| UiError::from_kind(&e)),
             vault: Mutex::new(None),
             clock: SystemClock::default(),
+            pending: Pending::default(),
         }
     }
 

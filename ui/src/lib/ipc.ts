@@ -2,7 +2,7 @@
  * Typed doors into the Rust commands (src-tauri/src/commands.rs). Shapes mirror the Rust
  * structs field for field; no command ever returns a secret.
  */
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 
 export interface AppInfo {
   version: string;
@@ -103,4 +103,70 @@ export function toUiError(e: unknown): UiError {
 
 export function listCodes(): Promise<CodeView[]> {
   return invoke<CodeView[]>("list_codes");
+}
+
+/** A scanned account, without its key (which stays in the app's Rust side). */
+export interface FoundAccount {
+  token: string;
+  issuer: string;
+  account: string;
+  type: string;
+  /** The vault already holds this login. */
+  exists: boolean;
+}
+
+export interface FoundProblem {
+  kind: string;
+  /** For `not_2fa`: what the code holds instead (`web_link`, `wifi`, `contact`, `other`). */
+  content: string | null;
+  message: string;
+}
+
+export interface ScanReport {
+  accounts: FoundAccount[];
+  problems: FoundProblem[];
+  no_code: boolean;
+  batch: { index: number; size: number } | null;
+}
+
+export interface CameraView {
+  index: number;
+  name: string;
+}
+
+export type CameraEvent =
+  | { event: "started"; source: string }
+  | { event: "frame"; jpeg_base64: string }
+  | { event: "found"; report: ScanReport }
+  | { event: "error"; error: UiError };
+
+export function scanScreen(): Promise<ScanReport> {
+  return invoke<ScanReport>("scan_screen");
+}
+
+/** Image bytes (a picked, dropped or pasted file) go as the raw request body. */
+export function scanImage(bytes: Uint8Array): Promise<ScanReport> {
+  return invoke<ScanReport>("scan_image", bytes);
+}
+
+export function scanClipboard(): Promise<ScanReport> {
+  return invoke<ScanReport>("scan_clipboard");
+}
+
+export function addFound(tokens: string[], replace: boolean): Promise<AddedAccount[]> {
+  return invoke<AddedAccount[]>("add_found", { tokens, replace });
+}
+
+export function cameraList(): Promise<CameraView[]> {
+  return invoke<CameraView[]>("camera_list");
+}
+
+export function cameraStart(index: number, onEvent: (event: CameraEvent) => void): Promise<void> {
+  const events = new Channel<CameraEvent>();
+  events.onmessage = onEvent;
+  return invoke<void>("camera_start", { index, events });
+}
+
+export function cameraStop(): Promise<void> {
+  return invoke<void>("camera_stop");
 }

@@ -1,0 +1,373 @@
+//! Scanning in the app: the screen, image bytes (file picker, drag-and-drop, paste), the
+//! clipboard and the webcam. Decoded accounts stay in this process as "pending" entries; the
+//! UI sees only their names and adds them by token, so a scanned secret never reaches it.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Serialize;
+use tauri::ipc::{Channel, InvokeBody, Request};
+use tauri::{State, WebviewWindow};
+use tweestap_capture::camera::{
+    self, FrameSource, GeneratedFrames, LiveScan, ScanEvent, ScanOptions,
+};
+use tweestap_capture::{CaptureError, file, screen};
+use tweestap_core::Account;
+use tweestap_core::qr::image::{DynamicImage, ImageFormat, imageops::FilterType};
+use tweestap_core::qr::{self, FoundProblem, NO_CODE_ADVICE};
+
+use crate::error::UiError;
+use crate::state::{AppState, with_vault};
+
+/// Accounts found by the latest scan, by token, until added or replaced by the next scan.
+#[derive(Default)]
+pub struct Pending {
+    accounts: Mutex<HashMap<String, Account>>,
+    next: Mutex<u64>,
+    camera: Mutex<Option<LiveScan>>,
+}
+
+/// One found account, as the UI may see it.
+#[derive(Serialize, Clone)]
+pub struct FoundAccount {
+    pub token: String,
+    pub issuer: String,
+    pub account: String,
+    #[serde(rename = "type")]
+    pub otp_type: &'static str,
+    /// The vault already holds this login (adding offers to replace its key).
+    pub exists: bool,
+}
+
+/// What a scan found: accounts to add, and why other codes gave none. `no_code` is set (with
+/// advice in `problems`) when no QR code was seen at all.
+#[derive(Serialize, Clone)]
+pub struct ScanReport {
+    pub accounts: Vec<FoundAccount>,
+    pub problems: Vec<FoundProblem>,
+    pub no_code: bool,
+    /// Google Authenticator exports split over several codes: "2 of 3 scanned".
+    pub batch: Option<BatchProgress>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct BatchProgress {
+    pub index: i32,
+    pub size: i32,
+}
+
+/// Turns decoded texts into a report, keeping the accounts as pending entries.
+fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError> {
+    let found = qr::accounts_in(texts);
+    let mut pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
+    let mut next = state.pending.next.lock().map_err(|_| poisoned())?;
+    pending.clear();
+    let existing = with_vault(state, |vault| Ok(vault.list())).unwrap_or_default();
+    let mut accounts = Vec::new();
+    for account in found.accounts {
+        *next += 1;
+        let token = format!("scan-{}", *next);
+        accounts.push(FoundAccount {
+            token: token.clone(),
+            issuer: account.issuer.clone(),
+            account: account.account.clone(),
+            otp_type: account.kind.type_name(),
+            exists: existing
+                .iter()
+                .any(|s| s.issuer == account.issuer && s.account == account.account),
+        });
+        pending.insert(token, account);
+    }
+    let mut problems = found.problems;
+    let no_code = texts.is_empty();
+    if no_code {
+        problems.push(FoundProblem {
+            kind: "no_code".to_string(),
+            content: None,
+            message: NO_CODE_ADVICE.to_string(),
+        });
+    }
+    let batch = found
+        .batches
+        .first()
+        .filter(|b| b.batch_size > 1)
+        .map(|b| BatchProgress {
+            index: b.batch_index,
+            size: b.batch_size,
+        });
+    Ok(ScanReport {
+        accounts,
+        problems,
+        no_code,
+        batch,
+    })
+}
+
+fn poisoned() -> UiError {
+    UiError::internal("scan state lock poisoned")
+}
+
+/// Runs blocking capture/decoding work off the IPC thread.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, CaptureError> + Send + 'static,
+) -> Result<T, UiError> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| UiError::internal(format!("scan worker failed: {e}")))?
+        .map_err(|e| UiError::from_kind(&e))
+}
+
+/// One click: hides this window (so it does not cover the portal's QR code), captures every
+/// monitor, shows the window again, and decodes each monitor.
+#[tauri::command]
+pub async fn scan_screen(
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+) -> Result<ScanReport, UiError> {
+    let was_visible = window.is_visible().unwrap_or(true);
+    if was_visible {
+        let _ = window.hide();
+        // Give the window manager a moment to uncover what was behind the window.
+        tokio_sleep(Duration::from_millis(350)).await;
+    }
+    let captured = blocking(screen::capture_all).await;
+    if was_visible {
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    let monitors = captured?;
+    let scans = blocking(move || screen::decode_all(monitors)).await?;
+    let texts: Vec<String> = scans.into_iter().flat_map(|s| s.codes).collect();
+    report(&texts, &state)
+}
+
+async fn tokio_sleep(d: Duration) {
+    let _ = tauri::async_runtime::spawn_blocking(move || std::thread::sleep(d)).await;
+}
+
+/// An image file's bytes (picked, dropped or pasted), sent as the raw request body.
+#[tauri::command]
+pub async fn scan_image(
+    request: Request<'_>,
+    state: State<'_, AppState>,
+) -> Result<ScanReport, UiError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(UiError::internal(
+            "scan_image expects the image bytes as a raw body",
+        ));
+    };
+    let bytes = bytes.clone();
+    let scan = blocking(move || file::scan_bytes("image", &bytes)).await?;
+    report(&scan.codes, &state)
+}
+
+/// An image on the system clipboard.
+#[tauri::command]
+pub async fn scan_clipboard(state: State<'_, AppState>) -> Result<ScanReport, UiError> {
+    let scan = blocking(tweestap_capture::clipboard::scan).await?;
+    report(&scan.codes, &state)
+}
+
+/// What `add_found` did per token (see `commands::AddedAccount`).
+#[tauri::command]
+pub fn add_found(
+    tokens: Vec<String>,
+    replace: bool,
+    state: State<'_, AppState>,
+) -> Result<Vec<crate::commands::AddedAccount>, UiError> {
+    let accounts: Vec<Account> = {
+        let pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
+        tokens
+            .iter()
+            .map(|t| {
+                pending.get(t).cloned().ok_or_else(|| UiError {
+                    kind: "scan_expired".to_string(),
+                    message: "this scan result is no longer available; scan again".to_string(),
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let added = accounts
+        .into_iter()
+        .map(|account| crate::commands::add_account(&state, account, replace))
+        .collect::<Result<Vec<_>, _>>()?;
+    // A conflict stays pending: the person may still choose to replace.
+    let mut pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
+    for (t, a) in tokens.iter().zip(&added) {
+        if a.status != "conflict" {
+            pending.remove(t);
+        }
+    }
+    Ok(added)
+}
+
+// --- Webcam ---------------------------------------------------------------------------------
+
+/// Frames from image files named in `TWEESTAP_TEST_CAMERA_FRAMES` (colon-separated), offered
+/// as an extra camera: the end-to-end tests' stand-in for a webcam, fed through the same
+/// live pipeline. Unset in normal use.
+const TEST_CAMERA_ENV: &str = "TWEESTAP_TEST_CAMERA_FRAMES";
+const TEST_CAMERA_INDEX: u32 = u32::MAX;
+
+#[derive(Serialize)]
+pub struct CameraView {
+    pub index: u32,
+    pub name: String,
+}
+
+#[tauri::command]
+pub async fn camera_list() -> Result<Vec<CameraView>, UiError> {
+    let mut cameras: Vec<CameraView> = match blocking(camera::list).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|c| CameraView {
+                index: c.index,
+                name: c.name,
+            })
+            .collect(),
+        // No camera permission is its own clear message; other failures mean "none here".
+        Err(e) if e.kind == "camera_permission_denied" => return Err(e),
+        Err(_) => Vec::new(),
+    };
+    if std::env::var_os(TEST_CAMERA_ENV).is_some() {
+        cameras.push(CameraView {
+            index: TEST_CAMERA_INDEX,
+            name: "Test frames".to_string(),
+        });
+    }
+    if cameras.is_empty() {
+        return Err(UiError::from_kind(&CaptureError::NoCamera));
+    }
+    Ok(cameras)
+}
+
+/// What the live view receives: preview frames (small JPEGs), the found-it moment with its
+/// report, or an error (the camera stopped).
+#[derive(Serialize, Clone)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum CameraEvent {
+    Started { source: String },
+    Frame { jpeg_base64: String },
+    Found { report: ScanReport },
+    Error { error: UiError },
+}
+
+fn test_frames() -> Result<Box<dyn FrameSource>, CaptureError> {
+    let paths = std::env::var(TEST_CAMERA_ENV).unwrap_or_default();
+    let frames = paths
+        .split(':')
+        .filter(|p| !p.is_empty())
+        .map(|p| file::load(std::path::Path::new(p)))
+        .collect::<Result<Vec<_>, _>>()?;
+    if frames.is_empty() {
+        return Err(CaptureError::NoCamera);
+    }
+    Ok(Box::new(
+        GeneratedFrames::new(frames).paced(Duration::from_millis(33)),
+    ))
+}
+
+/// Starts the live scan of camera `index`; events arrive on `events` until a code is found,
+/// the camera fails, or `camera_stop` is called.
+#[tauri::command]
+pub fn camera_start(
+    index: u32,
+    events: Channel<CameraEvent>,
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<(), UiError> {
+    let opts = ScanOptions {
+        preview: true,
+        stop_on_first: true,
+    };
+    let live = if index == TEST_CAMERA_INDEX && std::env::var_os(TEST_CAMERA_ENV).is_some() {
+        LiveScan::start(test_frames, opts)
+    } else {
+        LiveScan::start_camera(index, opts)
+    };
+    {
+        let mut slot = state.pending.camera.lock().map_err(|_| poisoned())?;
+        // Starting again replaces (and stops) a running scan.
+        *slot = Some(live);
+    }
+    std::thread::Builder::new()
+        .name("tweestap-camera-events".to_string())
+        .spawn(move || pump_camera_events(app, events))
+        .map_err(|e| UiError::internal(format!("cannot start the camera thread: {e}")))?;
+    Ok(())
+}
+
+/// Forwards the live scan's events to the UI until it ends or is stopped.
+fn pump_camera_events(app: tauri::AppHandle, events: Channel<CameraEvent>) {
+    use tauri::Manager;
+    let state = app.state::<AppState>();
+    loop {
+        let event = {
+            let Ok(slot) = state.pending.camera.lock() else {
+                return;
+            };
+            let Some(live) = slot.as_ref() else { return };
+            live.recv_timeout(Duration::from_millis(50))
+        };
+        let out = match event {
+            Ok(ScanEvent::Started { source }) => CameraEvent::Started { source },
+            Ok(ScanEvent::Frame { frame, .. }) => match frame.and_then(|f| preview_jpeg(&f)) {
+                Some(jpeg_base64) => CameraEvent::Frame { jpeg_base64 },
+                None => continue,
+            },
+            Ok(ScanEvent::Found { codes, .. }) => {
+                stop_camera(&state);
+                match report(&codes, &state) {
+                    Ok(report) => CameraEvent::Found { report },
+                    Err(error) => CameraEvent::Error { error },
+                }
+            }
+            Ok(ScanEvent::Error(e)) => {
+                stop_camera(&state);
+                CameraEvent::Error {
+                    error: UiError::from_kind(&e),
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        let done = matches!(out, CameraEvent::Found { .. } | CameraEvent::Error { .. });
+        if events.send(out).is_err() || done {
+            return;
+        }
+    }
+}
+
+fn stop_camera(state: &AppState) {
+    let live = state.pending.camera.lock().ok().and_then(|mut s| s.take());
+    if let Some(live) = live {
+        live.stop();
+    }
+}
+
+/// Stops the live scan and releases the camera.
+#[tauri::command]
+pub fn camera_stop(state: State<'_, AppState>) {
+    stop_camera(&state);
+}
+
+/// A frame as a small JPEG for the live preview (640 px wide at most).
+fn preview_jpeg(frame: &DynamicImage) -> Option<String> {
+    let small = if frame.width() > 640 {
+        frame.resize(
+            640,
+            640 * frame.height() / frame.width().max(1),
+            FilterType::Triangle,
+        )
+    } else {
+        frame.clone()
+    };
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgb8(small.to_rgb8())
+        .write_to(&mut out, ImageFormat::Jpeg)
+        .ok()?;
+    use base64::Engine;
+    Some(base64::engine::general_purpose::STANDARD.encode(out.into_inner()))
+}
