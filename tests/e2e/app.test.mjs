@@ -1,130 +1,24 @@
 // End-to-end tests of the real Tweestap app (a `tauri build --debug --no-bundle` binary) in a
 // real WebKit window under Xvfb, driven over WebDriver through tauri-driver + WebKitWebDriver.
-// Run through tests/e2e/run.sh, which provides the X display, D-Bus session and paths.
+// Run through tests/e2e/run.sh, which provides the X display, D-Bus session, keyring and paths.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Session, startDriver } from "./webdriver.mjs";
-
-const APP = required("TWEESTAP_APP");
-const CLI = required("TWEESTAP_CLI");
-const FIXTURES = required("TWEESTAP_FIXTURES");
-const ARTIFACTS = process.env.TWEESTAP_ARTIFACTS ?? join(tmpdir(), "tweestap-artifacts");
-mkdirSync(ARTIFACTS, { recursive: true });
-
-function required(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} must be set (run through tests/e2e/run.sh)`);
-  return value;
-}
-
-const uriCases = JSON.parse(readFileSync(join(FIXTURES, "vectors/otpauth_uris.json"), "utf8")).cases;
-const validTotp = uriCases.filter((c) => !c.expected.error && c.expected.type === "totp");
-const byId = (id) => {
-  const found = uriCases.find((c) => c.id === id);
-  assert.ok(found, `fixture case ${id} missing`);
-  return found;
-};
-
-/** `uri` with its issuer (label prefix and parameter) set to `issuer`. */
-function withIssuer(uri, issuer) {
-  return uri
-    .replace(/^(otpauth:\/\/[a-z]+\/)[^:?]*:/i, `$1${issuer}:`)
-    .replace(/([?&])issuer=[^&]*/gi, `$1issuer=${issuer}`);
-}
-
-/** The code the CLI computes for `uri` at Unix second `at`. */
-function cliCode(uri, at) {
-  return execFileSync(CLI, ["code", uri, "--at", String(at)], { encoding: "utf8" }).trim();
-}
-
-/** A throw-away HOME; the app keeps its vault in `<home>/.local/share/tweestap/`. */
-function newHome() {
-  return mkdtempSync(join(tmpdir(), "tweestap-home-"));
-}
-
-function vaultOf(home) {
-  return join(home, ".local/share/tweestap/vault.tweestap");
-}
-
-/** Starts the app with HOME `home` and the given locale; returns the driver and session. The
- * keyring is the session's real gnome-keyring (tests/e2e/run.sh). */
-async function launch(locale, home = newHome()) {
-  const driver = await startDriver({
-    env: {
-      HOME: home,
-      XDG_DATA_HOME: join(home, ".local/share"),
-      XDG_CONFIG_HOME: join(home, ".config"),
-      XDG_CACHE_HOME: join(home, ".cache"),
-      LANG: locale,
-      LC_ALL: locale,
-      LANGUAGE: "",
-    },
-    log: (line) => process.env.E2E_VERBOSE && process.stderr.write(line),
-  });
-  try {
-    const session = await Session.create(driver.base, APP);
-    await session.waitFor('[data-testid="app"][data-ready="true"]', { timeoutMs: 30000 });
-    return { driver, session, home };
-  } catch (e) {
-    await driver.stop();
-    throw e;
-  }
-}
-
-async function quit({ driver, session }) {
-  await session?.delete();
-  await driver?.stop();
-}
-
-/** First run: creates the vault (keyring on unless `password` is given without it). */
-async function createVault(session, { keyring = true, password = "" } = {}) {
-  await session.waitFor('[data-testid="vault-setup"]');
-  if (!keyring) await session.click(await session.find('[data-testid="setup-keyring"]'));
-  if (password) {
-    await session.type(await session.find('[data-testid="setup-password"]'), password);
-    await session.type(await session.find('[data-testid="setup-confirm"]'), password);
-  }
-  await session.click(await session.find('[data-testid="setup-submit"]'));
-  await session.waitFor('[data-testid="app"][data-vault="unlocked"]', { timeoutMs: 30000 });
-}
-
-/** `tweestap list --json` of the vault under `home`, through the same keyring. */
-function cliList(home, extra = []) {
-  const out = execFileSync(CLI, ["list", "--json", "--vault", vaultOf(home), ...extra], { encoding: "utf8" });
-  return JSON.parse(out).accounts;
-}
-
-/** A real capture of the X display the app draws on (WebKitWebDriver's own screenshot of a
- * freshly started window has been seen to hang under Xvfb). */
-function saveScreenshot(name) {
-  execFileSync("import", ["-window", "root", join(ARTIFACTS, `${name}.png`)], { timeout: 30000 });
-}
-
-async function addLink(session, uri) {
-  const input = await session.find('[data-testid="link-input"]');
-  await session.clear(input);
-  await session.type(input, uri);
-  await session.click(await session.find('[data-testid="link-submit"]'));
-  // Each add is a vault write; the next one starts when this one has finished.
-  await session.waitFor('form[data-busy="false"]');
-}
-
-/** Every shown row: its code, the instant it was computed for, and the visible text. */
-async function shownRows(session) {
-  const rows = [];
-  for (const el of await session.findAll('[data-testid="code"]')) {
-    rows.push({
-      code: await session.attribute(el, "data-code"),
-      atMs: Number(await session.attribute(el, "data-at-ms")),
-      text: await session.text(el),
-    });
-  }
-  return rows;
-}
+import { readFileSync } from "node:fs";
+import {
+  addLink,
+  byId,
+  cliCode,
+  cliList,
+  createVault,
+  launch,
+  quit,
+  saveScreenshot,
+  shownRows,
+  validTotp,
+  vaultOf,
+  withIssuer,
+} from "./helpers.mjs";
 
 describe("Tweestap app in English", () => {
   let app;
@@ -154,7 +48,7 @@ describe("Tweestap app in English", () => {
 
   it("starts with an empty list that explains the next step", async () => {
     const empty = await session.waitFor('[data-testid="empty-state"]');
-    assert.match(await session.text(empty), /Paste the otpauth:\/\/ link/);
+    assert.match(await session.text(empty), /Scan the QR code .* \(or paste its otpauth:\/\/ link\)/);
     saveScreenshot("en-empty");
   });
 

@@ -18,4 +18,5 @@ export WEBKIT_DISABLE_DMABUF_RENDERER=1
 export LIBGL_ALWAYS_SOFTWARE=1
 mkdir -p "$TWEESTAP_ARTIFACTS"
 
-exec "$root/scripts/with-session" node --test --test-concurrency=1 "$here"/*.test.mjs
+# A wedged app or driver fails its test after two minutes instead of hanging the run.
+exec "$root/scripts/with-session" node --test --test-concurrency=1 --test-timeout=120000 "$here"/*.test.mjs
