@@ -152,10 +152,15 @@ impl Account {
 
     /// Display label: `Issuer (account)`, or whichever part exists.
     pub fn label(&self) -> String {
-        match (self.issuer.is_empty(), self.account.is_empty()) {
-            (false, false) => format!("{} ({})", self.issuer, self.account),
-            (false, true) => self.issuer.clone(),
-            (true, _) => self.account.clone(),
-        }
+        display_label(&self.issuer, &self.account)
+    }
+}
+
+/// How an account is named to people: `Issuer (account)`, or whichever part exists.
+pub fn display_label(issuer: &str, account: &str) -> String {
+    match (issuer.is_empty(), account.is_empty()) {
+        (false, false) => format!("{issuer} ({account})"),
+        (false, true) => issuer.to_owned(),
+        (true, _) => account.to_owned(),
     }
 }

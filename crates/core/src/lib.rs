@@ -15,7 +15,7 @@ pub mod uri;
 pub mod vault;
 pub mod view;
 
-pub use account::{Account, Algorithm, OtpKind, Secret};
+pub use account::{Account, Algorithm, OtpKind, Secret, display_label};
 pub use error::ErrorKind;
 pub use link::{Link, LinkError, parse_link};
 pub use migration::{BatchInfo, MigrationBatch, MigrationEntryError, MigrationError};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::ArgGroup;
 use serde::Serialize;
 use tweestap_core::vault::{AddOutcome, Vault};
-use tweestap_core::{Account, Link, parse_link};
+use tweestap_core::{Account, Link, display_label as label, parse_link};
 
 use super::key_args::KeyArgs;
 use super::vault_opts::VaultOpts;
@@ -192,12 +192,4 @@ fn add(
         });
     }
     Ok(report)
-}
-
-fn label(issuer: &str, account: &str) -> String {
-    match (issuer.is_empty(), account.is_empty()) {
-        (false, false) => format!("{issuer} ({account})"),
-        (false, true) => issuer.to_owned(),
-        _ => account.to_owned(),
-    }
 }

@@ -154,11 +154,7 @@ impl AccountSummary {
 
     /// Display label: `Issuer (account)`, or whichever part exists.
     pub fn label(&self) -> String {
-        match (self.issuer.is_empty(), self.account.is_empty()) {
-            (false, false) => format!("{} ({})", self.issuer, self.account),
-            (false, true) => self.issuer.clone(),
-            (true, _) => self.account.clone(),
-        }
+        crate::account::display_label(&self.issuer, &self.account)
     }
 }
 
