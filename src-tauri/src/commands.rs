@@ -139,10 +139,11 @@ pub fn unlock_vault(password: String, state: State<'_, AppState>) -> Result<Vaul
 
 /// Wipes the key and every secret from memory; codes need an unlock again.
 #[tauri::command]
-pub fn lock_vault(state: State<'_, AppState>) -> Result<(), UiError> {
+pub fn lock_vault(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
     if let Some(vault) = state.slot()?.take() {
         vault.lock();
     }
+    crate::tray::update_accounts(&app, Vec::new());
     Ok(())
 }
 
@@ -160,6 +161,7 @@ pub struct CodeView {
     pub id: String,
     pub issuer: String,
     pub account: String,
+    pub favourite: bool,
     pub code: String,
     pub next_code: Option<String>,
     pub period: Option<u32>,
@@ -172,10 +174,32 @@ pub struct CodeView {
 /// Current codes of every account, computed at one instant. Re-reads the vault first, so
 /// changes made meanwhile with the `tweestap` command show up.
 #[tauri::command]
-pub fn list_codes(state: State<'_, AppState>) -> Result<Vec<CodeView>, UiError> {
+pub fn list_codes(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Vec<CodeView>, UiError> {
     let at_ms = state.clock.now_unix_ms();
     let at = at_ms / 1000;
-    with_vault(&state, |vault| {
+    let rows = list_rows(&state, at, at_ms);
+    let tray_accounts = rows
+        .as_ref()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    (
+                        r.id.clone(),
+                        tweestap_core::display_label(&r.issuer, &r.account),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    crate::tray::update_accounts(&app, tray_accounts);
+    rows
+}
+
+fn list_rows(state: &AppState, at: u64, at_ms: u64) -> Result<Vec<CodeView>, UiError> {
+    with_vault(state, |vault| {
         vault.refresh()?;
         vault
             .list()
@@ -186,6 +210,7 @@ pub fn list_codes(state: State<'_, AppState>) -> Result<Vec<CodeView>, UiError> 
                     id: s.id,
                     issuer: s.issuer,
                     account: s.account,
+                    favourite: s.favourite,
                     code: info.code,
                     next_code: info.next_code,
                     period: info.period,
@@ -246,6 +271,69 @@ pub fn add_account(
             account: name,
         })
     })
+}
+
+/// Adds an account typed in by hand: the key in base32 and, under "advanced", the
+/// algorithm, digits, period or HOTP counter (empty means the usual default).
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub fn add_account_manual(
+    issuer: String,
+    account: String,
+    secret: String,
+    algorithm: Option<String>,
+    digits: Option<String>,
+    period: Option<String>,
+    counter: Option<String>,
+    replace: bool,
+    state: State<'_, AppState>,
+) -> Result<AddedAccount, UiError> {
+    let secret = Zeroizing::new(secret);
+    let blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let (algorithm, digits, period, counter) = (
+        blank(&algorithm),
+        blank(&digits),
+        blank(&period),
+        blank(&counter),
+    );
+    let otp_type = if counter.is_some() {
+        uri::OtpType::Hotp
+    } else {
+        uri::OtpType::Totp
+    };
+    let issuer = issuer.trim();
+    let params = uri::OtpParams {
+        secret: Some(secret.as_str()),
+        issuer: (!issuer.is_empty()).then_some(issuer),
+        algorithm: algorithm.as_deref(),
+        digits: digits.as_deref(),
+        period: period.as_deref(),
+        counter: counter.as_deref(),
+    };
+    let mut built = uri::build_account(otp_type, "", &params)?;
+    built.account = account.trim().to_owned();
+    add_account(&state, built, replace)
+}
+
+#[tauri::command]
+pub fn set_favourite(
+    id: String,
+    favourite: bool,
+    state: State<'_, AppState>,
+) -> Result<(), UiError> {
+    with_vault(&state, |vault| Ok(vault.set_favourite(&id, favourite)?))
+}
+
+/// The person's new order of the list (every live id, top first).
+#[tauri::command]
+pub fn reorder_accounts(ids: Vec<String>, state: State<'_, AppState>) -> Result<(), UiError> {
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    with_vault(&state, |vault| Ok(vault.reorder(&ids)?))
 }
 
 /// Soft delete: recoverable with `restore_account` for 30 days (the UI's undo).

@@ -1,16 +1,31 @@
 //! The Tweestap desktop app: a thin Tauri shell. Every command is an adapter over
 //! `tweestap-core`; if a handler grows past a screenful, its logic belongs in core.
 
+mod clipboard;
 mod commands;
 mod error;
 mod scan;
+mod settings;
 mod state;
+mod tray;
 
 pub use error::UiError;
 
 pub fn run() {
     tauri::Builder::default()
+        // First, so a second launch only focuses the running window.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main_window(app);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state::AppState::new())
+        .setup(|app| {
+            use tauri::Manager;
+            let settings = settings::SettingsStore::load(app.handle());
+            let _ = app.state::<state::AppState>().settings.set(settings);
+            tray::install(app.handle())?;
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::vault_status,
@@ -23,6 +38,12 @@ pub fn run() {
             commands::remove_account,
             commands::restore_account,
             commands::rename_account,
+            commands::add_account_manual,
+            commands::set_favourite,
+            commands::reorder_accounts,
+            clipboard::copy_code,
+            settings::get_settings,
+            settings::set_settings,
             scan::scan_screen,
             scan::scan_image,
             scan::scan_clipboard,

@@ -1,10 +1,12 @@
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use tweestap_core::otp::SystemClock;
 use tweestap_core::vault::{Vault, VaultStore};
 
+use crate::clipboard::CodeClipboard;
 use crate::error::UiError;
 use crate::scan::Pending;
+use crate::settings::SettingsStore;
 
 /// The app's one vault: where it lives and, while unlocked, the open vault (its key and
 /// secrets stay in this process and are wiped when it is locked or the app exits).
@@ -16,6 +18,9 @@ pub struct AppState {
     pub clock: SystemClock,
     /// Accounts found by scanning, waiting to be added, and the running webcam scan.
     pub pending: Pending,
+    pub clipboard: CodeClipboard,
+    /// Set once in `setup`, when the config folder is known.
+    pub settings: OnceLock<SettingsStore>,
 }
 
 impl AppState {
@@ -25,7 +30,15 @@ impl AppState {
             vault: Mutex::new(None),
             clock: SystemClock::default(),
             pending: Pending::default(),
+            clipboard: CodeClipboard::default(),
+            settings: OnceLock::new(),
         }
+    }
+
+    pub fn settings(&self) -> &SettingsStore {
+        self.settings
+            .get()
+            .expect("settings are loaded in setup, before any command runs")
     }
 
     pub fn store(&self) -> Result<&VaultStore, UiError> {

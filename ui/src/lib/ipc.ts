@@ -25,6 +25,7 @@ export interface CodeView {
   id: string;
   issuer: string;
   account: string;
+  favourite: boolean;
   code: string;
   next_code: string | null;
   period: number | null;
@@ -169,4 +170,49 @@ export function cameraStart(index: number, onEvent: (event: CameraEvent) => void
 
 export function cameraStop(): Promise<void> {
   return invoke<void>("camera_stop");
+}
+
+export interface Settings {
+  /** Seconds until a copied code is wiped from the clipboard; 0 keeps it. */
+  clipboard_clear_s: number;
+  next_code_threshold_s: number;
+  /** Minutes of inactivity before a password-protected vault locks; 0 never. */
+  auto_lock_min: number;
+  hide_codes: boolean;
+}
+
+export function getSettings(): Promise<Settings> {
+  return invoke<Settings>("get_settings");
+}
+
+export function setSettings(settings: Settings): Promise<Settings> {
+  return invoke<Settings>("set_settings", { settings });
+}
+
+/** Copies the account's current code (computed in Rust) to the clipboard. */
+export function copyCode(id: string): Promise<{ clear_after_s: number }> {
+  return invoke<{ clear_after_s: number }>("copy_code", { id });
+}
+
+export interface ManualAccount {
+  issuer: string;
+  account: string;
+  secret: string;
+  algorithm: string | null;
+  digits: string | null;
+  period: string | null;
+  /** Set for a counter-based (HOTP) account. */
+  counter: string | null;
+}
+
+export function addAccountManual(entry: ManualAccount, replace = false): Promise<AddedAccount> {
+  return invoke<AddedAccount>("add_account_manual", { ...entry, replace });
+}
+
+export function setFavourite(id: string, favourite: boolean): Promise<void> {
+  return invoke<void>("set_favourite", { id, favourite });
+}
+
+export function reorderAccounts(ids: string[]): Promise<void> {
+  return invoke<void>("reorder_accounts", { ids });
 }

@@ -1,0 +1,120 @@
+//! The person's preferences, kept as JSON in the app's config folder. Read once at start;
+//! every change is validated and written at once (temp file + rename).
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tauri::{Manager, State};
+
+use crate::error::UiError;
+use crate::state::AppState;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Seconds after which a copied code is wiped from the clipboard (if it is still ours);
+    /// 0 keeps it.
+    pub clipboard_clear_s: u32,
+    /// From how many seconds before the end of a step the next code is shown.
+    pub next_code_threshold_s: u32,
+    /// Minutes of inactivity before a password-protected vault locks itself; 0 never.
+    pub auto_lock_min: u32,
+    /// Show codes only after a click (against shoulder surfing).
+    pub hide_codes: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            clipboard_clear_s: 30,
+            next_code_threshold_s: 5,
+            auto_lock_min: 5,
+            hide_codes: false,
+        }
+    }
+}
+
+impl Settings {
+    fn validate(&self) -> Result<(), UiError> {
+        let bad = |what: &str| UiError {
+            kind: "invalid_setting".to_string(),
+            message: format!("{what} is out of range"),
+        };
+        if self.clipboard_clear_s > 600 {
+            return Err(bad("the clipboard time"));
+        }
+        if self.next_code_threshold_s > 30 {
+            return Err(bad("the next-code time"));
+        }
+        if self.auto_lock_min > 240 {
+            return Err(bad("the auto-lock time"));
+        }
+        Ok(())
+    }
+}
+
+/// The settings and where they live (`None`: no config folder, kept in memory only).
+pub struct SettingsStore {
+    path: Option<PathBuf>,
+    current: Mutex<Settings>,
+}
+
+impl SettingsStore {
+    /// Reads `settings.json` from the app's config folder; a missing or unreadable file gives
+    /// the defaults (a damaged file is left alone until the person saves new settings).
+    pub fn load(app: &tauri::AppHandle) -> Self {
+        let path = app
+            .path()
+            .app_config_dir()
+            .ok()
+            .map(|d| d.join("settings.json"));
+        let current = path
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .and_then(|bytes| serde_json::from_slice::<Settings>(&bytes).ok())
+            .filter(|s| s.validate().is_ok())
+            .unwrap_or_default();
+        SettingsStore {
+            path,
+            current: Mutex::new(current),
+        }
+    }
+
+    pub fn get(&self) -> Settings {
+        self.current.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn save(&self, settings: Settings) -> Result<Settings, UiError> {
+        settings.validate()?;
+        if let Some(path) = &self.path {
+            let write = || -> std::io::Result<()> {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                let tmp = path.with_extension("json.tmp");
+                std::fs::write(&tmp, serde_json::to_vec_pretty(&settings)?)?;
+                std::fs::rename(&tmp, path)
+            };
+            write().map_err(|e| UiError {
+                kind: "io".to_string(),
+                message: format!("the settings could not be saved: {e}"),
+            })?;
+        }
+        *self
+            .current
+            .lock()
+            .map_err(|_| UiError::internal("settings lock poisoned"))? = settings.clone();
+        Ok(settings)
+    }
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    state.settings().get()
+}
+
+#[tauri::command]
+pub fn set_settings(settings: Settings, state: State<'_, AppState>) -> Result<Settings, UiError> {
+    state.settings().save(settings)
+}

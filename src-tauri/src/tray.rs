@@ -1,0 +1,145 @@
+//! The tray icon: show or hide the window, lock, quick copy of a code while unlocked, quit.
+
+use std::sync::Mutex;
+
+use tauri::menu::{Menu, MenuBuilder, MenuItem, SubmenuBuilder};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager, Wry};
+
+use crate::state::AppState;
+
+const TRAY_ID: &str = "main";
+const COPY_PREFIX: &str = "copy:";
+
+/// The accounts last put in the menu, so it is rebuilt only when they change.
+#[derive(Default)]
+pub struct TrayAccounts(Mutex<Vec<(String, String)>>);
+
+pub fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+fn toggle_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        if window.is_visible().unwrap_or(false) {
+            let _ = window.hide();
+        } else {
+            show_main_window(app);
+        }
+    }
+}
+
+/// Labels come from the UI catalogs' language at start; the tray is secondary, so English and
+/// Dutch words are both short and shown together where needed.
+fn build_menu(app: &AppHandle, accounts: &[(String, String)]) -> tauri::Result<Menu<Wry>> {
+    let mut copy = SubmenuBuilder::new(app, "Code kopiëren / Copy code");
+    if accounts.is_empty() {
+        copy = copy.item(&MenuItem::with_id(app, "none", "—", false, None::<&str>)?);
+    }
+    for (id, label) in accounts {
+        copy = copy.item(&MenuItem::with_id(
+            app,
+            format!("{COPY_PREFIX}{id}"),
+            label,
+            true,
+            None::<&str>,
+        )?);
+    }
+    MenuBuilder::new(app)
+        .item(&MenuItem::with_id(
+            app,
+            "toggle",
+            "Tweestap tonen/verbergen · Show/hide",
+            true,
+            None::<&str>,
+        )?)
+        .item(&copy.build()?)
+        .item(&MenuItem::with_id(
+            app,
+            "lock",
+            "Vergrendelen · Lock",
+            true,
+            None::<&str>,
+        )?)
+        .separator()
+        .item(&MenuItem::with_id(
+            app,
+            "quit",
+            "Afsluiten · Quit",
+            true,
+            None::<&str>,
+        )?)
+        .build()
+}
+
+pub fn install(app: &AppHandle) -> tauri::Result<()> {
+    app.manage(TrayAccounts::default());
+    let menu = build_menu(app, &[])?;
+    let mut builder = TrayIconBuilder::with_id(TRAY_ID)
+        .tooltip("Tweestap")
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| {
+            let id = event.id().as_ref();
+            match id {
+                "toggle" => toggle_main_window(app),
+                "lock" => {
+                    if let Some(vault) = app
+                        .state::<AppState>()
+                        .vault
+                        .lock()
+                        .ok()
+                        .and_then(|mut v| v.take())
+                    {
+                        vault.lock();
+                    }
+                    use tauri::Emitter;
+                    let _ = app.emit("vault-locked", ());
+                }
+                "quit" => app.exit(0),
+                _ => {
+                    if let Some(account) = id.strip_prefix(COPY_PREFIX) {
+                        let state = app.state::<AppState>();
+                        let _ =
+                            crate::clipboard::copy_code(account.to_string(), app.clone(), state);
+                    }
+                }
+            }
+        })
+        .on_tray_icon_event(|tray, event| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                toggle_main_window(tray.app_handle());
+            }
+        });
+    if let Some(icon) = app.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    builder.build(app)?;
+    Ok(())
+}
+
+/// Puts the unlocked vault's accounts in the quick-copy menu (empty when locked).
+pub fn update_accounts(app: &AppHandle, accounts: Vec<(String, String)>) {
+    let Some(known) = app.try_state::<TrayAccounts>() else {
+        return;
+    };
+    let Ok(mut known) = known.0.lock() else {
+        return;
+    };
+    if *known == accounts {
+        return;
+    }
+    if let (Some(tray), Ok(menu)) = (app.tray_by_id(TRAY_ID), build_menu(app, &accounts)) {
+        let _ = tray.set_menu(Some(menu));
+        *known = accounts;
+    }
+}
