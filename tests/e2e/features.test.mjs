@@ -1,0 +1,162 @@
+// End-to-end: the everyday features of the code list in the real app — copy to the real
+// clipboard (read back with xclip) and its clearing, the confirmation step after adding,
+// manual key entry, favourites, rename, remove with undo, search, and single instance.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { APP, addLink, byId, cliList, createVault, launch, newHome, quit, saveScreenshot, shownRows } from "./helpers.mjs";
+
+function clipboardText() {
+  try {
+    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", timeout: 5000 });
+  } catch {
+    return ""; // empty clipboard: xclip exits non-zero
+  }
+}
+
+describe("Everyday use of the code list", () => {
+  let app;
+  let session;
+  const uri = byId("basic-google-example").input;
+
+  before(async () => {
+    app = await launch("en_US.UTF-8", newHome());
+    session = app.session;
+    await createVault(session);
+  });
+
+  after(async () => {
+    await quit(app);
+  });
+
+  it("shows a confirmation step with the code to type into the portal", async () => {
+    await addLink(session, uri);
+    const confirm = await session.waitFor('[data-testid="add-confirm"]');
+    assert.match(await session.text(confirm), /Example \(alice@google.com\) is added/);
+    assert.match(await session.text(confirm), /Type this code into the setup screen of the portal/);
+    if ((await session.attribute(confirm, "data-waiting")) === "true") {
+      assert.match(await session.text(confirm), /Wait \d+ s for the next one/);
+    } else {
+      const code = await session.attribute(await session.find('[data-testid="confirm-code"]'), "data-code");
+      const [row] = await shownRows(session);
+      assert.equal(code, row.code);
+    }
+    saveScreenshot("en-confirm");
+    await session.click(await session.find('[data-testid="confirm-done"]'));
+  });
+
+  it("copies a code to the real clipboard and clears it after the set time", async () => {
+    // Three seconds instead of thirty, through the settings panel.
+    await session.click(await session.find('[data-testid="settings"] summary'));
+    const field = await session.waitFor('[data-testid="setting-clipboard"]');
+    await session.clear(field);
+    await session.type(field, "3");
+    await session.click(await session.find('[data-testid="settings-save"]'));
+    await sleep(300);
+
+    const [row] = await shownRows(session);
+    await session.click(await session.find('[data-testid="code"]'));
+    const toast = await session.waitFor('[data-testid="toast"]');
+    assert.match(await session.text(toast), /Copied/);
+    const copied = clipboardText();
+    const [after] = await shownRows(session);
+    assert.ok(copied === row.code || copied === after.code, `clipboard holds the code (${copied})`);
+    assert.match(copied, /^\d{6}$/, "only the code, no spaces");
+    await sleep(4500);
+    assert.equal(clipboardText(), "", "cleared after 3 s");
+  });
+
+  it("leaves the clipboard alone when something else was copied meanwhile", async () => {
+    await session.click(await session.find('[data-testid="code"]'));
+    await sleep(300);
+    // xclip stays behind to serve the selection: keep it off our pipes.
+    execFileSync("bash", ["-c", "printf 'mijn eigen tekst' | xclip -selection clipboard >/dev/null 2>&1 &"]);
+    await sleep(4500);
+    assert.equal(clipboardText(), "mijn eigen tekst");
+  });
+
+  it("adds an account from a key typed by hand, with advanced options", async () => {
+    await session.click(await session.find('[data-testid="tab-manual"]'));
+    await session.type(await session.waitFor('[data-testid="manual-issuer"]'), "Bank");
+    await session.type(await session.find('[data-testid="manual-account"]'), "piet");
+    await session.type(await session.find('[data-testid="manual-secret"]'), "gezd gnbv gy3t qojq");
+    await session.click(await session.find("details summary"));
+    await session.execute(
+      `const s = document.querySelector('[data-testid="manual-digits"]'); s.value = '8'; s.dispatchEvent(new Event('change', { bubbles: true }));`,
+    );
+    await session.click(await session.find('[data-testid="manual-submit"]'));
+    await session.waitFor('[data-testid="add-confirm"]');
+    const rows = await shownRows(session);
+    assert.equal(rows.length, 2);
+    const bank = rows.find((r) => r.code.length === 8);
+    assert.ok(bank, "an 8-digit code is shown");
+    const expected = execFileSync(
+      process.env.TWEESTAP_CLI,
+      ["code", "--secret", "GEZDGNBVGY3TQOJQ", "--digits", "8", "--at", String(Math.floor(bank.atMs / 1000))],
+      { encoding: "utf8" },
+    ).trim();
+    assert.equal(bank.code, expected);
+    await session.click(await session.find('[data-testid="confirm-done"]'));
+  });
+
+  it("explains a bad typed key in English", async () => {
+    await session.type(await session.find('[data-testid="manual-issuer"]'), "X");
+    await session.type(await session.find('[data-testid="manual-secret"]'), "not-base32!");
+    await session.click(await session.find('[data-testid="manual-submit"]'));
+    const error = await session.waitFor('[data-testid="add-error"]');
+    assert.equal(await session.attribute(error, "data-error-kind"), "invalid_secret");
+  });
+
+  it("puts a favourite on top, renames, removes with undo", async () => {
+    const second = (await session.findAll('[data-testid="favourite"]'))[1];
+    await session.click(second);
+    await session.waitFor('[data-testid="account-row"][data-favourite="true"]');
+    const firstRow = (await session.findAll('[data-testid="account-row"]'))[0];
+    assert.equal(await session.attribute(firstRow, "data-favourite"), "true");
+
+    await session.execute(`document.querySelector('[data-testid="account-row"] details').open = true;`);
+    await session.click(await session.find('[data-testid="rename"]'));
+    const issuer = await session.waitFor('[data-testid="rename-issuer"]');
+    await session.clear(issuer);
+    await session.type(issuer, "Bank NL");
+    await session.click(await session.find('[data-testid="rename-save"]'));
+    await session.waitFor('[data-testid="account-row"]', {
+      predicate: async (el) => /Bank NL/.test(await session.text(el)),
+    });
+    assert.ok(cliList(app.home).some((a) => a.issuer === "Bank NL"));
+
+    await session.execute(`document.querySelector('[data-testid="account-row"] details').open = true;`);
+    await session.click(await session.find('[data-testid="remove"]'));
+    await session.waitFor('[data-testid="toast-action"]');
+    assert.equal((await shownRows(session)).length, 1);
+    saveScreenshot("en-removed-undo");
+    await session.click(await session.find('[data-testid="toast-action"]'));
+    await session.waitFor('[data-testid="code"]', {
+      predicate: async () => (await shownRows(session)).length === 2,
+    });
+  });
+
+  it("searches as you type", async () => {
+    for (const extra of ["One", "Two"]) {
+      await addLink(session, `otpauth://totp/${extra}:x?secret=JBSWY3DPEHPK3PXP&issuer=${extra}`);
+      await session.waitFor('[data-testid="add-confirm"]');
+    }
+    const search = await session.waitFor('[data-testid="search"]');
+    await session.type(search, "bank");
+    await session.waitFor('[data-testid="account-row"]', {
+      predicate: async () => (await session.findAll('[data-testid="account-row"]')).length === 1,
+    });
+    await session.clear(search);
+  });
+
+  it("a second launch focuses the running app instead of starting another", () => {
+    const second = spawnSync(APP, [], {
+      env: { ...process.env, HOME: app.home, XDG_DATA_HOME: `${app.home}/.local/share`, XDG_CONFIG_HOME: `${app.home}/.config` },
+      timeout: 20000,
+    });
+    assert.equal(second.status, 0, `second instance exited at once (signal ${second.signal})`);
+    const windows = execFileSync("xwininfo", ["-root", "-tree"], { encoding: "utf8" }).match(/"Tweestap"/g) ?? [];
+    assert.equal(windows.length, 1, "still one Tweestap window");
+  });
+});
