@@ -20,6 +20,7 @@ fn main() {
             "copy_code",
             "get_settings",
             "set_settings",
+            "take_opened_link",
             "scan_screen",
             "scan_image",
             "scan_clipboard",

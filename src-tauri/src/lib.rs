@@ -4,6 +4,7 @@
 mod clipboard;
 mod commands;
 mod error;
+mod links;
 mod scan;
 mod settings;
 mod state;
@@ -17,6 +18,7 @@ pub fn run() {
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             tray::show_main_window(app);
         }))
+        .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .manage(state::AppState::new())
         .setup(|app| {
@@ -24,6 +26,7 @@ pub fn run() {
             let settings = settings::SettingsStore::load(app.handle());
             let _ = app.state::<state::AppState>().settings.set(settings);
             tray::install(app.handle())?;
+            links::install(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -51,6 +54,7 @@ pub fn run() {
             scan::camera_list,
             scan::camera_start,
             scan::camera_stop,
+            links::take_opened_link,
         ])
         .run(tauri::generate_context!())
         .expect("Tweestap could not start its window");

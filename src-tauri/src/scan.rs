@@ -59,7 +59,7 @@ pub struct BatchProgress {
 }
 
 /// Turns decoded texts into a report, keeping the accounts as pending entries.
-fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError> {
+pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError> {
     let found = qr::accounts_in(texts);
     let mut pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
     let mut next = state.pending.next.lock().map_err(|_| poisoned())?;

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { APP, addLink, byId, cliList, createVault, launch, newHome, quit, saveScreenshot, shownRows } from "./helpers.mjs";
+import { APP, addLink, byId, cliCode, cliList, createVault, launch, newHome, quit, saveScreenshot, shownRows } from "./helpers.mjs";
 
 function clipboardText() {
   try {
@@ -158,5 +158,35 @@ describe("Everyday use of the code list", () => {
     assert.equal(second.status, 0, `second instance exited at once (signal ${second.signal})`);
     const windows = execFileSync("xwininfo", ["-root", "-tree"], { encoding: "utf8" }).match(/"Tweestap"/g) ?? [];
     assert.equal(windows.length, 1, "still one Tweestap window");
+  });
+});
+
+describe("An otpauth:// link opened from the browser", () => {
+  let app;
+
+  after(async () => {
+    await quit(app);
+  });
+
+  it("reaches the running app, which asks before adding it", async () => {
+    app = await launch("nl_NL.UTF-8", newHome());
+    const session = app.session;
+    await createVault(session);
+    const uri = byId("basic-google-example").input;
+    // What the browser does: start the registered handler with the link; the single-instance
+    // plugin hands it to the running app and the new process exits.
+    const second = spawnSync(APP, [uri], {
+      env: { ...process.env, HOME: app.home, XDG_DATA_HOME: `${app.home}/.local/share`, XDG_CONFIG_HOME: `${app.home}/.config` },
+      timeout: 20000,
+    });
+    assert.equal(second.status, 0);
+    const prompt = await session.waitFor('[data-testid="link-opened"]', { timeoutMs: 20000 });
+    assert.match(await session.text(prompt), /Er is een 2FA-link geopend/);
+    assert.equal((await shownRows(session)).length, 0, "nothing added before the person agrees");
+    saveScreenshot("nl-link-opened");
+    await session.click(await session.find('[data-testid="scan-add"]'));
+    await session.waitFor('[data-testid="code"]');
+    const [row] = await shownRows(session);
+    assert.equal(row.code, cliCode(uri, Math.floor(row.atMs / 1000)));
   });
 });

@@ -216,3 +216,8 @@ export function setFavourite(id: string, favourite: boolean): Promise<void> {
 export function reorderAccounts(ids: string[]): Promise<void> {
   return invoke<void>("reorder_accounts", { ids });
 }
+
+/** The accounts of an otpauth:// link opened from outside (once), or null. */
+export function takeOpenedLink(): Promise<ScanReport | null> {
+  return invoke<ScanReport | null>("take_opened_link");
+}
