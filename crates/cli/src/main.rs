@@ -55,6 +55,8 @@ enum Command {
     Restore(commands::restore::Args),
     /// Set, change or remove the vault password; add or remove the keyring key.
     Passwd(commands::passwd::Args),
+    /// Check this computer's clock against a web server's time (contacts that server).
+    Clock(commands::clock::Args),
 }
 
 impl Command {
@@ -71,6 +73,7 @@ impl Command {
             Command::Remove(args) => commands::remove::run(args, out),
             Command::Restore(args) => commands::restore::run(args, out),
             Command::Passwd(args) => commands::passwd::run(args, out),
+            Command::Clock(args) => commands::clock::run(args, out),
         }
     }
 }

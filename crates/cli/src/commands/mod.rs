@@ -2,6 +2,7 @@
 //! parses, calls core and prints. Logic lives in `tweestap-core`, not here.
 
 pub mod add;
+pub mod clock;
 pub mod code;
 pub mod init;
 pub mod inspect;
