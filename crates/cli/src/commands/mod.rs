@@ -9,6 +9,7 @@ pub mod inspect;
 pub mod key_args;
 pub mod list;
 pub mod passwd;
+pub mod practice_portal;
 pub mod remove;
 pub mod rename;
 pub mod restore;
