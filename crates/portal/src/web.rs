@@ -80,10 +80,19 @@ impl FromRequestParts<Portal> for Ctx {
         let lang = query_lang
             .or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)))
             .unwrap_or_default();
-        let path = parts
+        // The way back after a language switch, without a `lang=` that would undo it.
+        let rest: Vec<&str> = parts
             .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
+            .collect();
+        let path = if rest.is_empty() {
+            parts.uri.path().to_owned()
+        } else {
+            format!("{}?{}", parts.uri.path(), rest.join("&"))
+        };
         Ok(Ctx {
             lang,
             session: cookie(&parts.headers, SESSION_COOKIE),
@@ -704,7 +713,7 @@ fn setup_body(ctx: &Ctx, store: &Store, token: &str, message: Option<String>) ->
     body += &format!(
         "<p>{account_l}: <strong id=\"setup-account\">BLk ({email})</strong></p>\
          <section class=\"card step\"><h2>{step1}</h2><p>{scan}</p>\
-         <img id=\"qr\" class=\"qr\" src=\"/2fa/qr/{token}.png\" alt=\"{alt}\" width=\"296\" height=\"296\">\
+         <img id=\"qr\" class=\"qr\" src=\"/2fa/qr/{token}.png\" alt=\"{alt}\">\
          <details id=\"manual\"><summary>{manual}</summary>\
          <p>{key_l}: <code id=\"secret\">{secret}</code></p><p>{kind}</p>\
          <label for=\"otpauth-link\">{link_l}</label>\

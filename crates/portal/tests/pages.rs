@@ -271,7 +271,14 @@ fn english_switch_and_helpdesk_pages() {
             .trim_start_matches(&p.running.url()),
     );
     assert!(page.has("The helpdesk has reset your two-step authentication"));
-    let page = b.get(&format!("/lang/nl?back={}", "/login"));
+    let page = b.get("/login?lang=en");
+    assert!(page.has("<html lang=\"en\">"));
+    assert_eq!(
+        page.attr("lang-switch", "href"),
+        "/lang/nl?back=/login",
+        "the way back drops lang="
+    );
+    let page = b.get("/lang/nl?back=/login");
     assert!(page.has("<html lang=\"nl\">"));
 
     // Old and unknown links explain themselves.
