@@ -50,7 +50,7 @@ fn status(problem: Problem, login: bool) -> StatusCode {
             StatusCode::UNAUTHORIZED
         }
         Problem::UnknownUser | Problem::UnknownLink | Problem::NotFound => StatusCode::NOT_FOUND,
-        Problem::WrongPassword | Problem::CodeRequired => StatusCode::UNAUTHORIZED,
+        Problem::WrongPassword => StatusCode::UNAUTHORIZED,
         Problem::AlreadyEnabled | Problem::NotEnabled => StatusCode::CONFLICT,
         Problem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Problem::BadHost => StatusCode::MISDIRECTED_REQUEST,
@@ -59,6 +59,7 @@ fn status(problem: Problem, login: bool) -> StatusCode {
         | Problem::LinkUsed
         | Problem::InvalidCode
         | Problem::CodeReused
+        | Problem::CodeRequired
         | Problem::MalformedJson
         | Problem::InvalidRequest => StatusCode::BAD_REQUEST,
     }

@@ -344,6 +344,11 @@ fn bad_requests_get_reasons_not_crashes() {
         "wrong_password",
     );
     json_error(p.confirm("no-such-token", "123456"), 404, "unknown_link");
+    let token = p.enable(&email, &password)["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    json_error(p.confirm(&token, " "), 400, "code_required");
     json_error(p.get("/2fa/qr/no-such-token.png"), 404, "unknown_link");
     json_error(p.get("/api/2fa/enable"), 405, "method_not_allowed");
     json_error(p.get("/api/nothing-here"), 404, "not_found");
