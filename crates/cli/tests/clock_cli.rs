@@ -1,38 +1,16 @@
 //! `tweestap clock` against a local HTTP server (127.0.0.1) with a skewed `Date` header.
 
-use std::io::{BufRead, BufReader, Write};
+#[path = "../../core/tests/clock_support/mod.rs"]
+mod clock_support;
+
 use std::net::TcpListener;
 use std::process::Command;
-use std::thread;
-use std::time::{Duration, SystemTime};
 
+use clock_support::{DateHeader, server};
 use serde_json::Value;
 
-/// A server on a free port answering every request with `Date` = now + `skew_s`.
 fn skewed_server(skew_s: i64) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
-                line.clear();
-            }
-            let now = SystemTime::now();
-            let date = if skew_s >= 0 {
-                now + Duration::from_secs(skew_s.unsigned_abs())
-            } else {
-                now - Duration::from_secs(skew_s.unsigned_abs())
-            };
-            let response = format!(
-                "HTTP/1.1 204 No Content\r\nDate: {}\r\nConnection: close\r\n\r\n",
-                httpdate::fmt_http_date(date)
-            );
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    format!("http://127.0.0.1:{port}/")
+    server(DateHeader::Skewed(skew_s))
 }
 
 fn tweestap(args: &[&str]) -> (i32, String, String) {
