@@ -728,7 +728,7 @@ fn setup_body(ctx: &Ctx, store: &Store, token: &str, message: Option<String>) ->
         email = esc(&link.account.account),
         step1 = ctx.pick("Stap 1: scan de QR-code", "Step 1: scan the QR code"),
         scan = ctx.pick(
-            "Open Tweestap op deze computer en kies “Scan scherm”: Tweestap leest de QR-code van uw scherm. Met een telefoon-app (Google Authenticator, Authy, SecurEnvoy) kiest u “QR-code scannen” en richt u de camera op de code.",
+            "Open Tweestap op deze computer en kies “Scherm scannen”: Tweestap leest de QR-code van uw scherm. Met een telefoon-app (Google Authenticator, Authy, SecurEnvoy) kiest u “QR-code scannen” en richt u de camera op de code.",
             "Open Tweestap on this computer and choose “Scan screen”: Tweestap reads the QR code from your screen. With a phone app (Google Authenticator, Authy, SecurEnvoy) choose “Scan a QR code” and point the camera at the code.",
         ),
         token = esc(token),
@@ -737,10 +737,10 @@ fn setup_body(ctx: &Ctx, store: &Store, token: &str, message: Option<String>) ->
         key_l = ctx.pick("Sleutel", "Key"),
         secret = esc(&link.secret_text()),
         kind = ctx.pick(
-            "Soort: op tijd gebaseerd (TOTP), 6 cijfers, elke 30 seconden een nieuwe code. Naam: BLk.",
-            "Type: time-based (TOTP), 6 digits, a new code every 30 seconds. Name: BLk.",
+            "In Tweestap: “Sleutel invoeren”, dienst BLk, accountnaam uw e-mailadres. Soort: op tijd gebaseerd (TOTP), 6 cijfers, elke 30 seconden een nieuwe code.",
+            "In Tweestap: “Enter key”, service BLk, account name your e-mail address. Type: time-based (TOTP), 6 digits, a new code every 30 seconds.",
         ),
-        link_l = ctx.pick("Of plak deze link in Tweestap (Account toevoegen)", "Or paste this link into Tweestap (Add an account)"),
+        link_l = ctx.pick("Of plak deze link in Tweestap (“Link plakken”)", "Or paste this link into Tweestap (“Paste link”)"),
         uri = esc(&link.uri()),
         step2 = ctx.pick("Stap 2: vul de code in", "Step 2: enter the code"),
         enter = ctx.pick(
