@@ -6,6 +6,8 @@
 
 fn main() {
     tauri::Builder::default()
-        .run(tauri::generate_context!("examples/empty_window/tauri.conf.json"))
+        .run(tauri::generate_context!(
+            "examples/empty_window/tauri.conf.json"
+        ))
         .expect("the empty window could not start");
 }

@@ -1,5 +1,6 @@
 //! `tweestap`: OTP codes, link inspection and verification for testers, the helpdesk and
-//! scripts, and the encrypted vault from the command line. A thin door into `tweestap-core`.
+//! scripts, the encrypted vault from the command line, a clock check, and the practice portal
+//! (`tweestap-portal`). A thin door into `tweestap-core`.
 //!
 //! Adding a subcommand: write `commands/<name>.rs` with `pub struct Args` (`clap::Args`) and
 //! `pub fn run(args: Args, out: &Output) -> CmdResult`, declare it in `commands/mod.rs`, and
@@ -55,6 +56,10 @@ enum Command {
     Restore(commands::restore::Args),
     /// Set, change or remove the vault password; add or remove the keyring key.
     Passwd(commands::passwd::Args),
+    /// Check this computer's clock against a web server's time (contacts that server).
+    Clock(commands::clock::Args),
+    /// Serve the practice BLk portal on 127.0.0.1 (helpdesk demos, tests).
+    PracticePortal(commands::practice_portal::Args),
 }
 
 impl Command {
@@ -71,6 +76,8 @@ impl Command {
             Command::Remove(args) => commands::remove::run(args, out),
             Command::Restore(args) => commands::restore::run(args, out),
             Command::Passwd(args) => commands::passwd::run(args, out),
+            Command::Clock(args) => commands::clock::run(args, out),
+            Command::PracticePortal(args) => commands::practice_portal::run(args, out),
         }
     }
 }

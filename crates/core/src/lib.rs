@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod base32;
+pub mod clock_check;
 pub mod error;
 pub mod hex;
 pub mod link;

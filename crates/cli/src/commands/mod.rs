@@ -2,12 +2,14 @@
 //! parses, calls core and prints. Logic lives in `tweestap-core`, not here.
 
 pub mod add;
+pub mod clock;
 pub mod code;
 pub mod init;
 pub mod inspect;
 pub mod key_args;
 pub mod list;
 pub mod passwd;
+pub mod practice_portal;
 pub mod remove;
 pub mod rename;
 pub mod restore;
