@@ -21,6 +21,7 @@ fn main() {
             "get_settings",
             "set_settings",
             "take_opened_link",
+            "open_practice_portal",
             "scan_screen",
             "scan_image",
             "scan_clipboard",

@@ -5,6 +5,7 @@ mod clipboard;
 mod commands;
 mod error;
 mod links;
+mod portal;
 mod scan;
 mod settings;
 mod state;
@@ -20,6 +21,8 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .manage(portal::PracticePortal::default())
         .manage(state::AppState::new())
         .setup(|app| {
             use tauri::Manager;
@@ -55,6 +58,7 @@ pub fn run() {
             scan::camera_start,
             scan::camera_stop,
             links::take_opened_link,
+            portal::open_practice_portal,
         ])
         .run(tauri::generate_context!())
         .expect("Tweestap could not start its window");

@@ -1,5 +1,5 @@
-// A minimal W3C WebDriver client for tauri-driver (no browser downloads, no dependencies):
-// just the handful of endpoints the end-to-end tests use.
+// A minimal W3C WebDriver client for tauri-driver and chromedriver (no browser downloads, no
+// dependencies): just the handful of endpoints the end-to-end tests use.
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -25,6 +25,16 @@ export async function startDriver({ env = {}, log = () => {} } = {}) {
   const driverBin = process.env.TAURI_DRIVER ?? "tauri-driver";
   const args = ["--port", String(port), "--native-port", String(nativePort)];
   if (process.env.NATIVE_DRIVER) args.push("--native-driver", process.env.NATIVE_DRIVER);
+  return startServer(driverBin, args, port, { env, log });
+}
+
+/** Starts Debian's chromedriver (for the practice-portal journey). */
+export async function startChromeDriver({ env = {}, log = () => {} } = {}) {
+  const port = await freePort();
+  return startServer(process.env.CHROMEDRIVER ?? "chromedriver", [`--port=${port}`], port, { env, log });
+}
+
+async function startServer(driverBin, args, port, { env, log }) {
   const child = spawn(driverBin, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -33,7 +43,7 @@ export async function startDriver({ env = {}, log = () => {} } = {}) {
   child.stderr.on("data", (d) => log(`[driver] ${d}`));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${driverBin} exited with ${child.exitCode}`);
     try {
       const res = await fetch(`${base}/status`);
       if (res.ok) break;
@@ -93,6 +103,34 @@ export class Session {
       },
     });
     return new Session(base, value.sessionId);
+  }
+
+  /** A Chromium session (chromedriver) with the flags this machine needs. */
+  static async chromium(base, { args = [] } = {}) {
+    const value = await call(base, "POST", "/session", {
+      capabilities: {
+        alwaysMatch: {
+          browserName: "chrome",
+          "goog:chromeOptions": {
+            binary: process.env.CHROMIUM ?? "/usr/bin/chromium",
+            args: [
+              "--no-sandbox",
+              "--disable-background-networking",
+              "--disable-component-update",
+              "--no-first-run",
+              "--disable-sync",
+              "--disable-gpu",
+              ...args,
+            ],
+          },
+        },
+      },
+    });
+    return new Session(base, value.sessionId);
+  }
+
+  navigate(url) {
+    return this.cmd("POST", "/url", { url });
   }
 
   cmd(method, path, body) {

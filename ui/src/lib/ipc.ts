@@ -221,3 +221,8 @@ export function reorderAccounts(ids: string[]): Promise<void> {
 export function takeOpenedLink(): Promise<ScanReport | null> {
   return invoke<ScanReport | null>("take_opened_link");
 }
+
+/** Starts the practice portal inside the app and opens it in the browser. */
+export function openPracticePortal(): Promise<{ url: string; opened: boolean }> {
+  return invoke<{ url: string; opened: boolean }>("open_practice_portal");
+}
