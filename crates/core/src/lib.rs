@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod base32;
+pub mod base64;
 pub mod clock_check;
 pub mod error;
 pub mod hex;
+pub mod import;
 pub mod link;
 pub mod migration;
 pub mod otp;
