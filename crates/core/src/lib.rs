@@ -6,6 +6,7 @@ pub mod base32;
 pub mod base64;
 pub mod clock_check;
 pub mod error;
+pub mod export;
 pub mod hex;
 pub mod import;
 pub mod link;
