@@ -186,7 +186,16 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
     let conflicts: Vec<String> = import::plan(&preview, &vault)
         .iter()
         .zip(&preview.accounts)
-        .filter(|(status, _)| matches!(status, PlanStatus::Conflict { .. }))
+        .filter(|(status, _)| {
+            matches!(
+                status,
+                PlanStatus::Conflict { .. }
+                    | PlanStatus::Repeated {
+                        identical: false,
+                        ..
+                    }
+            )
+        })
         .map(|(_, a)| label(&a.account))
         .collect();
     if !conflicts.is_empty() && !args.replace && !args.keep_both {
@@ -231,15 +240,15 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
 }
 
 fn conflict_error(labels: &[String]) -> CliError {
-    let which = if labels.is_empty() {
-        "an account".to_string()
-    } else {
-        labels.join(", ")
+    let which = match labels {
+        [] => "an account is".to_string(),
+        [one] => format!("{one} is"),
+        more => format!("{} are", more.join(", ")),
     };
     CliError {
         kind: "account_exists".into(),
         message: format!(
-            "{which} already in the vault with another key; nothing was imported. If you re-enrolled, pass --replace to give the existing account the new key, or --keep-both to keep both"
+            "{which} already in the vault (or earlier in the files) with another key; nothing was imported. If you re-enrolled, pass --replace to give the existing account the new key, or --keep-both to keep both"
         ),
         exit: EXIT_FAILURE,
     }
