@@ -60,6 +60,11 @@ enum Command {
     Clock(commands::clock::Args),
     /// Serve the practice BLk portal on 127.0.0.1 (helpdesk demos, tests).
     PracticePortal(commands::practice_portal::Args),
+    /// Import accounts from Google Authenticator, Aegis, 2FAS, andOTP, Bitwarden, otpauth://
+    /// links or a Tweestap backup.
+    Import(commands::import::Args),
+    /// Export the vault: encrypted backup, Aegis JSON, otpauth:// links or Google QR codes.
+    Export(commands::export::Args),
 }
 
 impl Command {
@@ -78,6 +83,8 @@ impl Command {
             Command::Passwd(args) => commands::passwd::run(args, out),
             Command::Clock(args) => commands::clock::run(args, out),
             Command::PracticePortal(args) => commands::practice_portal::run(args, out),
+            Command::Import(args) => commands::import::run(args, out),
+            Command::Export(args) => commands::export::run(args, out),
         }
     }
 }

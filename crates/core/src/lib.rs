@@ -3,9 +3,12 @@
 
 pub mod account;
 pub mod base32;
+pub mod base64;
 pub mod clock_check;
 pub mod error;
+pub mod export;
 pub mod hex;
+pub mod import;
 pub mod link;
 pub mod migration;
 pub mod otp;

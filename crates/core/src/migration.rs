@@ -24,9 +24,9 @@ use thiserror::Error;
 use zeroize::Zeroizing;
 
 use crate::account::{Account, Algorithm, DEFAULT_PERIOD, OtpKind, Secret};
+use crate::base64::{decode as base64_decode, encode as base64_encode};
 use crate::error::ErrorKind;
 use crate::percent;
-use crate::radix;
 use crate::uri::{compose_label, resolve_label};
 
 /// Why a whole export link was refused.
@@ -124,6 +124,12 @@ pub struct MigrationBatch {
 
 /// Decodes an `otpauth-migration://offline?data=…` link.
 pub fn parse_migration(input: &str) -> Result<MigrationBatch, MigrationError> {
+    parse_migration_labeled(input).map(|(batch, _)| batch)
+}
+
+/// As [`parse_migration`], also giving each entry's `(issuer, account name)` as the label
+/// rules read them — for the entries that cannot be imported too, so a report can name them.
+pub fn parse_migration_labeled(input: &str) -> Result<LabeledBatch, MigrationError> {
     let raw =
         percent::split_uri(input, "otpauth-migration").ok_or(MigrationError::InvalidScheme)?;
     if !raw.host.eq_ignore_ascii_case("offline") {
@@ -137,12 +143,17 @@ pub fn parse_migration(input: &str) -> Result<MigrationBatch, MigrationError> {
         .ok_or(MigrationError::MissingData)?;
     let data = percent::decode(data, false).map_err(|_| MigrationError::InvalidBase64)?;
     let payload = base64_decode(&data).ok_or(MigrationError::InvalidBase64)?;
-    decode_migration_payload(&payload)
+    decode_payload(&payload).map_err(|Malformed| MigrationError::InvalidProtobuf)
 }
+
+/// A decoded export link and, per entry, its `(issuer, account name)`.
+pub type LabeledBatch = (MigrationBatch, Vec<(String, String)>);
 
 /// Decodes the protobuf payload itself (the bytes the `data` parameter carries in base64).
 pub fn decode_migration_payload(payload: &[u8]) -> Result<MigrationBatch, MigrationError> {
-    decode_payload(payload).map_err(|Malformed| MigrationError::InvalidProtobuf)
+    decode_payload(payload)
+        .map(|(batch, _)| batch)
+        .map_err(|Malformed| MigrationError::InvalidProtobuf)
 }
 
 /// Writes `accounts` as one export link with header `batch`, the way Google Authenticator
@@ -320,12 +331,17 @@ fn as_int32(value: Value<'_>) -> Result<i32, Malformed> {
     Ok(as_varint(value)? as u32 as i32)
 }
 
-fn decode_payload(payload: &[u8]) -> Result<MigrationBatch, Malformed> {
+fn decode_payload(payload: &[u8]) -> Result<LabeledBatch, Malformed> {
     let mut batch = BatchInfo::default();
     let mut entries = Vec::new();
+    let mut labels = Vec::new();
     for_each_field(payload, |number, value| {
         match number {
-            1 => entries.push(decode_entry(as_bytes(value)?)?),
+            1 => {
+                let (entry, label) = decode_entry(as_bytes(value)?)?;
+                entries.push(entry);
+                labels.push(label);
+            }
             2 => batch.version = as_int32(value)?,
             3 => batch.batch_size = as_int32(value)?,
             4 => batch.batch_index = as_int32(value)?,
@@ -334,10 +350,12 @@ fn decode_payload(payload: &[u8]) -> Result<MigrationBatch, Malformed> {
         }
         Ok(())
     })?;
-    Ok(MigrationBatch { batch, entries })
+    Ok((MigrationBatch { batch, entries }, labels))
 }
 
-fn decode_entry(message: &[u8]) -> Result<Result<Account, MigrationEntryError>, Malformed> {
+type DecodedEntry = (Result<Account, MigrationEntryError>, (String, String));
+
+fn decode_entry(message: &[u8]) -> Result<DecodedEntry, Malformed> {
     let mut secret: &[u8] = &[];
     let (mut name, mut issuer) = ("", "");
     let (mut algorithm, mut digits, mut otp_type, mut counter) = (0, 0, 0, 0u64);
@@ -355,8 +373,9 @@ fn decode_entry(message: &[u8]) -> Result<Result<Account, MigrationEntryError>, 
         }
         Ok(())
     })?;
-    Ok(entry_account(
-        secret, name, issuer, algorithm, digits, otp_type, counter,
+    Ok((
+        entry_account(secret, name, issuer, algorithm, digits, otp_type, counter),
+        resolve_label(name, Some(issuer)),
     ))
 }
 
@@ -422,38 +441,6 @@ fn write_len_field(out: &mut Vec<u8>, number: u64, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
-// ---------------------------------------------------------------------------------------
-// Base64, standard alphabet.
-
-const BASE64_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Strict standard-alphabet base64 with optional trailing padding: any other character, a
-/// `=` before the end, or a length mod 4 of 1 is refused. Non-zero trailing bits are ignored.
-fn base64_decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
-    let text = text.trim_end_matches('=');
-    if text.len() % 4 == 1 {
-        return None;
-    }
-    radix::decode(text, 6, |byte| match byte {
-        b'A'..=b'Z' => Some(byte - b'A'),
-        b'a'..=b'z' => Some(byte - b'a' + 26),
-        b'0'..=b'9' => Some(byte - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    })
-}
-
-/// Standard base64 with `=` padding.
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = radix::encode(bytes, 6, BASE64_ALPHABET);
-    while !out.len().is_multiple_of(4) {
-        out.push('=');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,7 +497,7 @@ mod tests {
         let ok = [
             0xf8, 0x01, 7, 0xf9, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0xfd, 0x01, 0, 0, 0, 0,
         ];
-        assert_eq!(decode_payload(&ok).unwrap().entries, vec![]);
+        assert_eq!(decode_payload(&ok).unwrap().0.entries, vec![]);
     }
 
     #[test]

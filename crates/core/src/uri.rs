@@ -97,8 +97,32 @@ pub struct OtpParams<'a> {
 
 /// Parses an `otpauth://` link into an [`Account`].
 pub fn parse_otpauth(input: &str) -> Result<Account, UriError> {
+    parse(input, false)
+}
+
+/// As [`parse_otpauth`], also accepting the `otpauth://steam/…` links that Aegis and andOTP
+/// write (and [`format_otpauth`] writes for Steam accounts): a Steam Guard account, whose
+/// `algorithm`, `digits` and `period` parameters are ignored (Steam is always SHA1, 30 s,
+/// five characters). For importing lists of links; scanned QR codes use [`parse_otpauth`].
+pub fn parse_otpauth_any(input: &str) -> Result<Account, UriError> {
+    parse(input, true)
+}
+
+/// The issuer and account name a link's label and `issuer` parameter give, read as leniently
+/// as possible: for naming a link that cannot be imported. `None` when even that fails.
+pub(crate) fn label_of(input: &str) -> Option<(String, String)> {
+    let raw = percent::split_uri(input, "otpauth")?;
+    let label = percent::decode(raw.path, false).ok()?;
+    let issuer = percent::query_pairs(raw.query)
+        .find(|(name, _)| *name == "issuer")
+        .and_then(|(_, value)| percent::decode(value, true).ok());
+    Some(resolve_label(&label, issuer.as_ref().map(|i| i.as_str())))
+}
+
+fn parse(input: &str, allow_steam: bool) -> Result<Account, UriError> {
     let raw = percent::split_uri(input, "otpauth").ok_or(UriError::InvalidScheme)?;
-    let otp_type = if raw.host.eq_ignore_ascii_case("totp") {
+    let steam = allow_steam && raw.host.eq_ignore_ascii_case("steam");
+    let otp_type = if raw.host.eq_ignore_ascii_case("totp") || steam {
         OtpType::Totp
     } else if raw.host.eq_ignore_ascii_case("hotp") {
         OtpType::Hotp
@@ -117,7 +141,7 @@ pub fn parse_otpauth(input: &str) -> Result<Account, UriError> {
             .find(|(name, _)| name.as_str() == wanted)
             .map(|(_, value)| value.as_str())
     };
-    let params = OtpParams {
+    let mut params = OtpParams {
         secret: first("secret"),
         issuer: first("issuer"),
         algorithm: first("algorithm"),
@@ -125,7 +149,17 @@ pub fn parse_otpauth(input: &str) -> Result<Account, UriError> {
         period: first("period"),
         counter: first("counter"),
     };
-    build_account(otp_type, &label, &params)
+    if steam {
+        params.algorithm = None;
+        params.digits = None;
+        params.period = None;
+    }
+    let mut account = build_account(otp_type, &label, &params)?;
+    if steam {
+        account.kind = OtpKind::Steam;
+        account.digits = STEAM_DIGITS;
+    }
+    Ok(account)
 }
 
 /// Validates decoded parameters into an account: `label` is the decoded label (`Issuer:account`
@@ -365,6 +399,22 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.to_string().len() < 200);
+    }
+
+    #[test]
+    fn steam_links_only_where_asked() {
+        let link = "otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&issuer=Steam&digits=5";
+        assert_eq!(kind_of(link), "invalid_type");
+        let acc = parse_otpauth_any(link).unwrap();
+        assert_eq!(
+            (acc.kind, acc.digits, acc.issuer.as_str()),
+            (OtpKind::Steam, 5, "Steam")
+        );
+        assert_eq!(parse_otpauth_any(&format_otpauth(&acc)).unwrap(), acc);
+        assert_eq!(
+            label_of("otpauth://totp/A:b?secret=!&issuer=C"),
+            Some(("C".into(), "b".into()))
+        );
     }
 
     #[test]

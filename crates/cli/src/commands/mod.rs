@@ -4,6 +4,8 @@
 pub mod add;
 pub mod clock;
 pub mod code;
+pub mod export;
+pub mod import;
 pub mod init;
 pub mod inspect;
 pub mod key_args;

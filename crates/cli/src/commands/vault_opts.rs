@@ -83,3 +83,40 @@ pub fn read_password_file(path: &Path) -> Result<Zeroizing<String>, CliError> {
     }
     Ok(Zeroizing::new(first.to_owned()))
 }
+
+/// The vault options of `import` and `export`, whose `--password-file` is the password of
+/// the file being imported or written: the vault's own password comes from
+/// `--vault-password-file` instead.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FileVaultOpts {
+    /// The vault file [default: $TWEESTAP_VAULT, else vault.tweestap in the per-user data folder].
+    #[arg(long, value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+
+    /// Read the vault's password from the first line of FILE (--password-file is the
+    /// password of the import or export file).
+    #[arg(long, value_name = "FILE")]
+    pub vault_password_file: Option<PathBuf>,
+
+    /// Never touch the OS keyring: the vault is opened with its password only.
+    #[arg(long)]
+    pub no_keyring: bool,
+}
+
+impl FileVaultOpts {
+    /// Opens the vault with `--vault-password-file` when given, else with the keyring key.
+    pub fn open(&self) -> Result<Vault, CliError> {
+        let opts = VaultOpts {
+            vault: self.vault.clone(),
+            password_file: self.vault_password_file.clone(),
+            no_keyring: self.no_keyring,
+        };
+        opts.open().map_err(|mut e| {
+            e.message = e.message.replace(
+                "(pass --password-file FILE)",
+                "(pass --vault-password-file FILE)",
+            );
+            e
+        })
+    }
+}

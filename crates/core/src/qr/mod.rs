@@ -1,4 +1,4 @@
-//! QR decoding: a still image in, every QR text in it out.
+//! QR decoding: a still image in, every QR text in it out; and drawing QR codes (exports).
 //!
 //! The decoder is zxing-cpp (built from the `zxing-cpp` crate's bundled C++ sources), wrapped
 //! in extra passes (explicit inversion, upscaling for tiny modules, a second binarizer). See
@@ -9,6 +9,7 @@
 
 mod classify;
 mod decode;
+mod encode;
 mod error;
 mod found;
 
@@ -19,6 +20,7 @@ pub use decode::{
     Effort, MAX_FILE_BYTES, MAX_PIXELS, MAX_SIDE, decode_bytes, decode_file, decode_image,
     decode_luma, decode_luma_with, load_image, load_image_file, to_luma,
 };
+pub use encode::{MAX_QR_TEXT, encode_image, encode_png};
 pub use error::QrError;
 pub use found::{Found, FoundProblem, accounts_in};
 

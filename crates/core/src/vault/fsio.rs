@@ -228,6 +228,149 @@ fn rotate_backup(path: &Path) -> Result<()> {
     })
 }
 
+/// The folder of automatic backups: `backups/` beside the vault.
+pub(crate) fn auto_backup_dir(path: &Path) -> PathBuf {
+    parent_dir(path).join("backups")
+}
+
+/// The vault's file name, which prefixes its automatic backups.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "vault".to_string())
+}
+
+/// The automatic backups of the vault at `path`, oldest first: the files in
+/// [`auto_backup_dir`] named `<vault file name>.<UTC time stamp>`.
+pub(crate) fn list_auto_backups(path: &Path) -> Vec<PathBuf> {
+    let dir = auto_backup_dir(path);
+    let prefix = format!("{}.", file_name(path));
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| {
+            n.strip_prefix(&prefix)
+                .is_some_and(|s| parse_stamp(s).is_some())
+        })
+        .collect();
+    names.sort();
+    names.into_iter().map(|n| dir.join(n)).collect()
+}
+
+/// Writes `bytes` (the generation just written) as a new automatic backup and removes the
+/// oldest ones beyond `keep`. Must be called with the [`WriteLock`] held. The copy is a file of
+/// its own (not a hard link), so damage to the vault file can never reach its backups.
+/// Returns the new backup's path.
+pub(crate) fn keep_auto_backup(path: &Path, bytes: &[u8], keep: usize) -> Result<PathBuf> {
+    let dir = auto_backup_dir(path);
+    if !dir.is_dir() {
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            b.mode(0o700);
+        }
+        b.create(&dir)
+            .map_err(|e| VaultError::io("create the backup folder", &dir, e))?;
+    }
+    let name = file_name(path);
+    let existing = list_auto_backups(path);
+    // Names sort in time order: a stamp never goes below the newest existing one (two
+    // writes in one millisecond, or a clock set back).
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let prefix = format!("{name}.");
+    let newest = existing
+        .last()
+        .and_then(|p| parse_stamp(p.file_name()?.to_str()?.strip_prefix(&prefix)?));
+    let ms = match newest {
+        Some(n) if n >= now_ms => n + 1,
+        _ => now_ms,
+    };
+    let target = dir.join(format!("{name}.{}", format_stamp(ms)));
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let out = write_new(&tmp, bytes)
+        .and_then(|()| fs::rename(&tmp, &target).map_err(|e| VaultError::io("keep", &target, e)));
+    if let Err(e) = out {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    let all = list_auto_backups(path);
+    let excess = all.len().saturating_sub(keep);
+    for old in &all[..excess] {
+        let _ = fs::remove_file(old);
+    }
+    Ok(target)
+}
+
+/// `YYYYMMDDTHHMMSS.mmmZ` (UTC) for Unix milliseconds: sortable, and valid in file names on
+/// every system.
+fn format_stamp(unix_ms: u64) -> String {
+    let secs = unix_ms / 1000;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}.{:03}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60,
+        unix_ms % 1000
+    )
+}
+
+/// The inverse of [`format_stamp`]; `None` for anything else.
+fn parse_stamp(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[8] != b'T' || b[15] != b'.' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u64> {
+        let part = s.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (y, m, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+    let (hh, mm, ss, ms) = (num(9..11)?, num(11..13)?, num(13..15)?, num(16..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    let days = days_from_civil(y as i64, m as u32, d as u32);
+    let secs = u64::try_from(days).ok()? * 86_400 + hh * 3600 + mm * 60 + ss;
+    Some(secs * 1000 + ms)
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// (year, month, day) → days since 1970-01-01.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir)
@@ -286,6 +429,45 @@ mod tests {
         assert!(t.elapsed() >= Duration::from_millis(200));
         drop(held);
         lock(&v, Duration::from_millis(200)).unwrap();
+        fs::remove_dir_all(d).unwrap();
+    }
+
+    #[test]
+    fn stamps_sort_and_round_trip() {
+        assert_eq!(format_stamp(0), "19700101T000000.000Z");
+        assert_eq!(format_stamp(1_700_000_000_123), "20231114T221320.123Z");
+        assert_eq!(format_stamp(951_782_400_000), "20000229T000000.000Z");
+        for ms in [0, 1, 951_782_400_000, 1_700_000_000_123, 4_102_444_800_999] {
+            assert_eq!(parse_stamp(&format_stamp(ms)), Some(ms));
+        }
+        assert!(format_stamp(1_699_999_999_999) < format_stamp(1_700_000_000_000));
+        for bad in [
+            "",
+            "20231114T221320.123",
+            "2023111xT221320.123Z",
+            "20231314T221320.123Z",
+        ] {
+            assert_eq!(parse_stamp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn auto_backups_keep_the_newest() {
+        let d = tempdir();
+        let v = d.join("vault.tweestap");
+        fs::write(d.join("notes.txt"), b"mine").unwrap();
+        for n in 0..13u8 {
+            keep_auto_backup(&v, &[n], 10).unwrap();
+        }
+        let kept = list_auto_backups(&v);
+        assert_eq!(kept.len(), 10);
+        let contents: Vec<u8> = kept.iter().map(|p| fs::read(p).unwrap()[0]).collect();
+        assert_eq!(contents, (3..13).collect::<Vec<u8>>());
+        // Other files in the folder are never touched.
+        fs::write(auto_backup_dir(&v).join("vault.tweestap.keep-me"), b"x").unwrap();
+        keep_auto_backup(&v, &[13], 10).unwrap();
+        assert!(auto_backup_dir(&v).join("vault.tweestap.keep-me").exists());
+        assert!(!auto_backup_dir(&v).join(".vault.tweestap.tmp").exists());
         fs::remove_dir_all(d).unwrap();
     }
 

@@ -9,6 +9,7 @@
 //! releases the lock — so the app and the CLI can work on one vault at once without losing
 //! each other's changes. When a call fails, the files on disk are as they were.
 
+mod backup;
 pub mod error;
 mod format;
 mod fsio;
@@ -32,6 +33,8 @@ pub use keyring::{KeyringBackend, KeyringUnavailable, MemoryKeyring, NoKeyring, 
 pub use location::{VAULT_ENV, VAULT_FILE_NAME, default_vault_path, resolve_vault_path};
 pub use record::{AccountSummary, DELETED_RETENTION_SECS};
 
+pub(crate) use backup::{BackupReadError, is_vault_file, read_backup};
+
 use error::Result;
 use format::{DataKey, Header, Slot};
 use fsio::Previous;
@@ -39,6 +42,10 @@ use record::{Content, Record, hex_decode, hex_encode};
 
 /// How long a writer waits for another process's change to finish before `vault_busy`.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many automatic backups (an encrypted copy of the vault after every change, in
+/// `backups/` beside it) are kept.
+pub const AUTO_BACKUPS_KEPT: usize = 10;
 
 /// A clock a [`VaultStore`] can share between threads.
 pub type SharedClock = Arc<dyn Clock + Send + Sync>;
@@ -50,6 +57,7 @@ pub struct VaultStore {
     keyring: Arc<dyn KeyringBackend>,
     clock: SharedClock,
     lock_timeout: Duration,
+    auto_backups: usize,
 }
 
 impl fmt::Debug for VaultStore {
@@ -58,6 +66,7 @@ impl fmt::Debug for VaultStore {
             .field("path", &self.path)
             .field("keyring", &self.keyring)
             .field("lock_timeout", &self.lock_timeout)
+            .field("auto_backups", &self.auto_backups)
             .finish()
     }
 }
@@ -115,6 +124,57 @@ pub struct VaultInfo {
     pub has_password_slot: bool,
 }
 
+/// An account to store together with the person's choices that came with it (an import
+/// carries groups and favourites; a Tweestap backup also icons).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAccount {
+    pub account: Account,
+    pub group: Option<String>,
+    pub favourite: bool,
+    pub icon: Option<String>,
+}
+
+impl From<Account> for NewAccount {
+    fn from(account: Account) -> Self {
+        NewAccount {
+            account,
+            group: None,
+            favourite: false,
+            icon: None,
+        }
+    }
+}
+
+/// What [`Vault::import_accounts`] does with an account whose login (issuer and account name)
+/// is already in the vault with another key or other code settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// Give the existing account the new key and settings (re-enrollment); it keeps its id,
+    /// place, group and favourite.
+    Replace,
+    /// Store the new one beside the existing one.
+    KeepBoth,
+    /// Leave the existing one as it is and do not store the new one.
+    Skip,
+    /// Stop: nothing at all is written.
+    Cancel,
+}
+
+/// What [`Vault::import_accounts`] did with one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Stored under this new id.
+    Added { id: String },
+    /// Exactly this account (same login, key and settings) is already there: nothing stored.
+    Unchanged { id: String },
+    /// The existing account `id` got the new key and settings.
+    Replaced { id: String },
+    /// Stored under the new `id`, beside the existing account `existing`.
+    KeptBoth { id: String, existing: String },
+    /// Not stored: the existing account `existing` was kept as it was.
+    Skipped { existing: String },
+}
+
 /// The result of [`Vault::add`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AddOutcome {
@@ -142,6 +202,7 @@ impl VaultStore {
             keyring: Arc::new(OsKeyring::new()),
             clock: Arc::new(SystemClock::default()),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
+            auto_backups: AUTO_BACKUPS_KEPT,
         }
     }
 
@@ -166,6 +227,26 @@ impl VaultStore {
     pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
         self.lock_timeout = timeout;
         self
+    }
+
+    /// How many automatic backups to keep ([`AUTO_BACKUPS_KEPT`] by default; 0 turns them
+    /// off). After every change the new generation is also copied to
+    /// `backups/<vault file name>.<UTC time>` beside the vault, and the oldest copies beyond
+    /// this number are removed. A copy that cannot be written does not fail the change.
+    pub fn with_auto_backups(mut self, keep: usize) -> Self {
+        self.auto_backups = keep;
+        self
+    }
+
+    /// The folder of automatic backups (`backups/` beside the vault).
+    pub fn auto_backup_dir(&self) -> PathBuf {
+        fsio::auto_backup_dir(&self.path)
+    }
+
+    /// The automatic backups of this vault, oldest first. Each is a complete vault file of
+    /// that moment, opened with the keys the vault had then.
+    pub fn auto_backups(&self) -> Vec<PathBuf> {
+        fsio::list_auto_backups(&self.path)
     }
 
     pub fn path(&self) -> &Path {
@@ -309,7 +390,13 @@ impl VaultStore {
     /// vault file was missing). The backup's header is checked first; its contents can only be
     /// checked by unlocking it, so unlock right after restoring.
     pub fn restore_backup(&self) -> Result<Option<PathBuf>> {
-        let backup = self.backup_path();
+        self.restore_from(&self.backup_path())
+    }
+
+    /// As [`VaultStore::restore_backup`], from another copy of this vault: one of
+    /// [`VaultStore::auto_backups`].
+    pub fn restore_from(&self, backup: &Path) -> Result<Option<PathBuf>> {
+        let backup = backup.to_path_buf();
         let bytes = fsio::read(&backup).map_err(|e| match e {
             VaultError::VaultNotFound { .. } => VaultError::VaultNotFound {
                 path: backup.clone(),
@@ -528,6 +615,10 @@ impl Vault {
             let bytes = format::encode(&mut header, &content, &self.key);
             records = content.records;
             fsio::replace(&self.store.path, &bytes, Previous::KeepAsBackup)?;
+            if self.store.auto_backups > 0 {
+                // Best effort: the change itself is done and must not be reported as failed.
+                let _ = fsio::keep_auto_backup(&self.store.path, &bytes, self.store.auto_backups);
+            }
         }
         self.header = header;
         self.records = records;
@@ -580,6 +671,73 @@ impl Vault {
                 .iter()
                 .any(|o| matches!(o, AddOutcome::Added { .. }));
             Ok((outcomes, changed))
+        })
+    }
+
+    /// Imports accounts in one write. An account exactly like one in the vault (same login,
+    /// key and settings) is [`ImportOutcome::Unchanged`]; for one whose login is there with
+    /// another key or settings, `resolve(index, new, existing)` chooses. Accounts are handled
+    /// in order, so one repeated within `accounts` meets its earlier copy. Returns `None`, with
+    /// nothing written, when `resolve` answers [`Resolution::Cancel`]; on any error nothing is
+    /// written either.
+    pub fn import_accounts(
+        &mut self,
+        accounts: Vec<NewAccount>,
+        mut resolve: impl FnMut(usize, &Account, &AccountSummary) -> Resolution,
+    ) -> Result<Option<Vec<ImportOutcome>>> {
+        self.mutate(|_, records, now| {
+            // Work on a copy: a cancel half-way leaves the cached records as the file has them.
+            let mut work = records.clone();
+            let mut outcomes = Vec::with_capacity(accounts.len());
+            let mut next_order = work.iter().map(|r| r.order + 1).max().unwrap_or(0);
+            for (index, new) in accounts.into_iter().enumerate() {
+                let same_login = |r: &&Record| r.is_live() && r.same_login(&new.account);
+                if let Some(r) = work
+                    .iter()
+                    .filter(same_login)
+                    .find(|r| r.to_account() == new.account)
+                {
+                    outcomes.push(ImportOutcome::Unchanged { id: r.id.clone() });
+                    continue;
+                }
+                let existing = work.iter().find(same_login).map(|r| r.summary());
+                let resolution = match &existing {
+                    Some(summary) => resolve(index, &new.account, summary),
+                    None => Resolution::KeepBoth,
+                };
+                let outcome = match (resolution, existing) {
+                    (Resolution::Cancel, _) => return Ok((None, false)),
+                    (Resolution::Skip, Some(e)) => ImportOutcome::Skipped { existing: e.id },
+                    (Resolution::Replace, Some(e)) => {
+                        if let Some(r) = work.iter_mut().find(|r| r.id == e.id) {
+                            r.replace_with(new.account, now);
+                        }
+                        ImportOutcome::Replaced { id: e.id }
+                    }
+                    (_, existing) => {
+                        let id = format::random_id();
+                        let mut record = Record::new(id.clone(), new.account, next_order, now);
+                        record.group = new.group;
+                        record.favourite = new.favourite;
+                        record.icon = new.icon;
+                        work.push(record);
+                        next_order += 1;
+                        match existing {
+                            Some(e) => ImportOutcome::KeptBoth { id, existing: e.id },
+                            None => ImportOutcome::Added { id },
+                        }
+                    }
+                };
+                outcomes.push(outcome);
+            }
+            let changed = outcomes.iter().any(|o| {
+                !matches!(
+                    o,
+                    ImportOutcome::Unchanged { .. } | ImportOutcome::Skipped { .. }
+                )
+            });
+            *records = work;
+            Ok((Some(outcomes), changed))
         })
     }
 

@@ -1,0 +1,266 @@
+//! `tweestap export`: the vault's accounts as an encrypted Tweestap backup, Aegis JSON,
+//! otpauth:// links or Google Authenticator export QR codes.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde::Serialize;
+use tweestap_core::export::{self, AegisEncryption};
+use tweestap_core::import::{ScryptCost, Skipped};
+use tweestap_core::vault::KdfParams;
+
+use super::vault_opts::{FileVaultOpts, read_password_file};
+use crate::output::{CliError, CmdResult, Output};
+
+pub const FORMATS: [&str; 5] = ["backup", "aegis", "uris", "google-qr", "google"];
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Formats:
+  backup     Tweestap backup, encrypted (Argon2id + AES-256-GCM) with the password from
+             --password-file (required); restore it anywhere with
+             tweestap import FILE --password-file F
+  aegis      Aegis vault JSON; encrypted like Aegis's own (scrypt + AES-256-GCM) with
+             --password-file, else PLAIN (every key readable)
+  uris       otpauth:// links, one per line: PLAIN (every key readable)
+  google-qr  Google Authenticator export QR codes as PNG files in the folder --out (at most
+             10 accounts per code; Steam, 7-digit and non-30-second accounts are left out)
+  google     the same export as otpauth-migration:// links, one per line: PLAIN
+
+Passwords: --password-file is the password of the EXPORTED FILE. The vault opens with its
+keyring key, or with --vault-password-file.
+
+--out is never overwritten unless --force is given; files are written readable by you only.
+
+With --json: {\"format\",\"files\":[...],\"accounts\":n,\"skipped\":[{\"reason\",\"issuer\",\"account\"}]}.")]
+pub struct Args {
+    /// What to write.
+    #[arg(long, value_name = "FORMAT", value_parser = FORMATS)]
+    pub format: String,
+
+    /// The file to write (for google-qr: a folder for the PNG files).
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+
+    /// Encrypt the exported file with the password on the first line of FILE (backup, aegis).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub vault: FileVaultOpts,
+}
+
+#[derive(Serialize)]
+struct Report {
+    format: String,
+    files: Vec<String>,
+    accounts: usize,
+    skipped: Vec<SkippedJson>,
+}
+
+#[derive(Serialize)]
+struct SkippedJson {
+    reason: &'static str,
+    issuer: String,
+    account: String,
+}
+
+pub fn run(args: Args, out: &Output) -> CmdResult {
+    let password = args
+        .password_file
+        .as_deref()
+        .map(read_password_file)
+        .transpose()?;
+    let encrypted = matches!(args.format.as_str(), "backup" | "aegis");
+    if password.is_some() && !encrypted {
+        return Err(CliError::bad_input(
+            "usage",
+            format!(
+                "--format {} cannot be encrypted; --password-file applies to backup and aegis",
+                args.format
+            ),
+        ));
+    }
+    if args.format == "backup" && password.is_none() {
+        return Err(CliError::bad_input(
+            "password_required",
+            "a backup is always encrypted: pass --password-file FILE with its password (keep it safe: it is needed to restore)",
+        ));
+    }
+    if args.format != "google-qr" && !args.force && args.out.exists() {
+        return Err(exists(&args.out));
+    }
+    let vault = args.vault.open()?;
+    let items = export::items(&vault)?;
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut exported = items.len();
+    let files = match args.format.as_str() {
+        "backup" => {
+            let pw = password.as_ref().expect("checked above");
+            let bytes = vault.export_backup(pw.as_str(), KdfParams::DEFAULT)?;
+            write_file(&args.out, &bytes, args.force)?;
+            vec![args.out.clone()]
+        }
+        "aegis" => {
+            let encryption = password.as_ref().map(|pw| AegisEncryption {
+                password: pw.as_str(),
+                cost: ScryptCost::AEGIS,
+            });
+            let bytes = export::aegis(&items, encryption)?;
+            write_file(&args.out, &bytes, args.force)?;
+            vec![args.out.clone()]
+        }
+        "uris" => {
+            let text = export::uris(&items);
+            write_file(&args.out, text.as_bytes(), args.force)?;
+            vec![args.out.clone()]
+        }
+        _ => {
+            let links = export::google_links(&items);
+            exported = items.len() - links.skipped.len();
+            skipped = links.skipped.clone();
+            if links.links.is_empty() {
+                return Err(CliError::bad_input(
+                    "nothing_to_export",
+                    "there is nothing to export: the vault has no account Google Authenticator can hold",
+                ));
+            }
+            if args.format == "google" {
+                let mut text = zeroize::Zeroizing::new(String::new());
+                for link in &links.links {
+                    text.push_str(link);
+                    text.push('\n');
+                }
+                write_file(&args.out, text.as_bytes(), args.force)?;
+                vec![args.out.clone()]
+            } else {
+                write_qr_codes(&args.out, &links, args.force)?
+            }
+        }
+    };
+    let report = Report {
+        format: args.format.clone(),
+        files: files.iter().map(|f| f.display().to_string()).collect(),
+        accounts: exported,
+        skipped: skipped
+            .iter()
+            .map(|s| SkippedJson {
+                reason: s.reason,
+                issuer: s.issuer.clone(),
+                account: s.account.clone(),
+            })
+            .collect(),
+    };
+    let plain = !encrypted || password.is_none();
+    if out.json {
+        out.json_line(&report)?;
+    } else {
+        out.line(&format!(
+            "exported {exported} account{} to {}",
+            if exported == 1 { "" } else { "s" },
+            report.files.join(", ")
+        ));
+        for s in &skipped {
+            out.line(&format!(
+                "  {}",
+                s.message
+                    .replace("not exported", &format!("{} not exported", name_of(s)))
+            ));
+        }
+    }
+    if plain {
+        eprintln!(
+            "warning: {} holds every key in plain text: keep it private and delete it when done",
+            if files.len() == 1 {
+                files[0].display().to_string()
+            } else {
+                args.out.display().to_string()
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn name_of(s: &Skipped) -> String {
+    match (s.issuer.is_empty(), s.account.is_empty()) {
+        (false, false) => format!("{} ({})", s.issuer, s.account),
+        (false, true) => s.issuer.clone(),
+        _ => s.account.clone(),
+    }
+}
+
+fn exists(path: &Path) -> CliError {
+    CliError::bad_input(
+        "file_exists",
+        format!(
+            "{} already exists; choose another --out or pass --force to overwrite it",
+            path.display()
+        ),
+    )
+}
+
+/// Writes `bytes` to `path` (mode 0600 on Unix) through a temporary file renamed into place.
+fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
+    if !force && path.exists() {
+        return Err(exists(path));
+    }
+    let failed = |e: std::io::Error| {
+        CliError::failure("io", format!("cannot write {}: {e}", path.display()))
+    };
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    let _ = fs::remove_file(&tmp);
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let result = options
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(failed(e));
+    }
+    Ok(())
+}
+
+/// `tweestap-google-<n>-of-<total>.png` in the folder `dir` (created when missing).
+fn write_qr_codes(
+    dir: &Path,
+    links: &export::GoogleLinks,
+    force: bool,
+) -> Result<Vec<PathBuf>, CliError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::bad_input(
+            "usage",
+            format!(
+                "{} is a file; google-qr writes PNG files into a folder: give --out a folder",
+                dir.display()
+            ),
+        ));
+    }
+    fs::create_dir_all(dir)
+        .map_err(|e| CliError::failure("io", format!("cannot create {}: {e}", dir.display())))?;
+    let total = links.links.len();
+    let paths: Vec<PathBuf> = (1..=total)
+        .map(|n| dir.join(format!("tweestap-google-{n}-of-{total}.png")))
+        .collect();
+    if !force && let Some(p) = paths.iter().find(|p| p.exists()) {
+        return Err(exists(p));
+    }
+    for (png, path) in export::google_qr_codes(links).iter().zip(&paths) {
+        write_file(path, png, true)?;
+    }
+    Ok(paths)
+}

@@ -1,0 +1,220 @@
+//! The primitives the foreign formats use: AES-256-GCM with a detached tag, scrypt (Aegis),
+//! PBKDF2-HMAC-SHA256 (2FAS) and PBKDF2-HMAC-SHA1 (andOTP). Every key and plaintext lives in
+//! buffers that are wiped when dropped. Work factors read from a file are bounded, so a
+//! crafted file cannot make an import allocate gigabytes or run for hours.
+
+use aes_gcm::aead::rand_core::RngCore;
+use aes_gcm::aead::{AeadInPlace, KeyInit, OsRng};
+use aes_gcm::{Aes256Gcm, Key, Nonce, Tag};
+use zeroize::Zeroizing;
+
+pub(crate) const KEY_LEN: usize = 32;
+pub(crate) const NONCE_LEN: usize = 12;
+pub(crate) const TAG_LEN: usize = 16;
+
+/// scrypt memory (128 · r · N bytes) accepted from a file: 256 MiB (Aegis uses 32 MiB).
+const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
+/// PBKDF2 iterations accepted from a file (andOTP uses about 150 000).
+pub(crate) const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+
+pub(crate) type Key32 = Zeroizing<[u8; KEY_LEN]>;
+
+/// Random bytes from the operating system.
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    OsRng.fill_bytes(&mut b);
+    b
+}
+
+fn cipher(key: &[u8; KEY_LEN]) -> Aes256Gcm {
+    Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key))
+}
+
+/// AES-256-GCM decryption with no associated data; `None` when the nonce or tag has the
+/// wrong length or authentication fails.
+pub(crate) fn open(
+    key: &[u8; KEY_LEN],
+    nonce: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    if nonce.len() != NONCE_LEN || tag.len() != TAG_LEN {
+        return None;
+    }
+    let mut buf = Zeroizing::new(ciphertext.to_vec());
+    cipher(key)
+        .decrypt_in_place_detached(
+            Nonce::from_slice(nonce),
+            b"",
+            &mut buf,
+            Tag::from_slice(tag),
+        )
+        .ok()?;
+    Some(buf)
+}
+
+/// As [`open`], for a ciphertext with its 16-byte tag appended (Java's layout).
+pub(crate) fn open_appended(
+    key: &[u8; KEY_LEN],
+    nonce: &[u8],
+    ciphertext_and_tag: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let split = ciphertext_and_tag.len().checked_sub(TAG_LEN)?;
+    let (ciphertext, tag) = ciphertext_and_tag.split_at(split);
+    open(key, nonce, ciphertext, tag)
+}
+
+/// AES-256-GCM encryption with a fresh random nonce and no associated data:
+/// `(nonce, ciphertext, tag)`.
+pub(crate) fn seal(
+    key: &[u8; KEY_LEN],
+    plaintext: &[u8],
+) -> ([u8; NONCE_LEN], Vec<u8>, [u8; TAG_LEN]) {
+    let nonce = random_bytes::<NONCE_LEN>();
+    let mut buf = plaintext.to_vec();
+    let tag = cipher(key)
+        .encrypt_in_place_detached(Nonce::from_slice(&nonce), b"", &mut buf)
+        .expect("AES-GCM encryption cannot fail below 64 GiB");
+    (nonce, buf, tag.into())
+}
+
+/// scrypt cost parameters as files store them (`N`, `r`, `p`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScryptCost {
+    pub n: u64,
+    pub r: u32,
+    pub p: u32,
+}
+
+impl ScryptCost {
+    /// Aegis's parameters: N = 2^15, r = 8, p = 1 (32 MiB).
+    pub const AEGIS: ScryptCost = ScryptCost {
+        n: 1 << 15,
+        r: 8,
+        p: 1,
+    };
+
+    /// Cheap parameters for tests that write many encrypted exports. Never for real files.
+    pub const fn insecure_for_tests() -> ScryptCost {
+        ScryptCost {
+            n: 1 << 4,
+            r: 8,
+            p: 1,
+        }
+    }
+
+    /// Whether this version runs (and reads) these parameters.
+    pub fn is_valid(self) -> bool {
+        self.params().is_some()
+    }
+
+    /// `None` unless N is a power of two above 1 and the cost is within the bounds this
+    /// version runs.
+    fn params(self) -> Option<scrypt::Params> {
+        if !self.n.is_power_of_two() || self.n < 2 || self.r == 0 || !(1..=16).contains(&self.p) {
+            return None;
+        }
+        let memory = 128u64.checked_mul(u64::from(self.r))?.checked_mul(self.n)?;
+        if memory > MAX_SCRYPT_MEMORY {
+            return None;
+        }
+        scrypt::Params::new(self.n.trailing_zeros() as u8, self.r, self.p).ok()
+    }
+
+    /// Derives a 256-bit key; `None` when the parameters are out of bounds.
+    pub(crate) fn derive(self, password: &[u8], salt: &[u8]) -> Option<Key32> {
+        let params = self.params()?;
+        let mut out = Zeroizing::new([0u8; KEY_LEN]);
+        scrypt::scrypt(password, salt, &params, out.as_mut()).ok()?;
+        Some(out)
+    }
+}
+
+/// PBKDF2-HMAC-SHA256, 256-bit output.
+pub(crate) fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32) -> Key32 {
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, out.as_mut());
+    out
+}
+
+/// PBKDF2-HMAC-SHA1, 256-bit output.
+pub(crate) fn pbkdf2_sha1(password: &[u8], salt: &[u8], iterations: u32) -> Key32 {
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, out.as_mut());
+    out
+}
+
+/// SHA-256 of `data` (andOTP's old key derivation).
+pub(crate) fn sha256(data: &[u8]) -> Key32 {
+    use sha2::Digest;
+    let mut out = Zeroizing::new([0u8; KEY_LEN]);
+    out.copy_from_slice(&sha2::Sha256::digest(data));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_then_open() {
+        let key = [7u8; KEY_LEN];
+        let (nonce, ct, tag) = seal(&key, b"hello");
+        assert_eq!(open(&key, &nonce, &ct, &tag).unwrap().as_slice(), b"hello");
+        let mut appended = ct.clone();
+        appended.extend_from_slice(&tag);
+        assert_eq!(
+            open_appended(&key, &nonce, &appended).unwrap().as_slice(),
+            b"hello"
+        );
+        assert!(open(&[8u8; KEY_LEN], &nonce, &ct, &tag).is_none());
+        assert!(open(&key, &nonce[..11], &ct, &tag).is_none());
+        assert!(open_appended(&key, &nonce, &[1, 2]).is_none());
+    }
+
+    #[test]
+    fn kdf_vectors() {
+        // RFC 7914 §12, second vector.
+        let cost = ScryptCost {
+            n: 1024,
+            r: 8,
+            p: 16,
+        };
+        let mut out = [0u8; 64];
+        scrypt::scrypt(b"password", b"NaCl", &cost.params().unwrap(), &mut out).unwrap();
+        assert_eq!(crate::hex::encode(&out[..8]), "fdbabe1c9d347200");
+        // RFC 6070: PBKDF2-HMAC-SHA1, "password"/"salt", 2 iterations.
+        assert_eq!(
+            crate::hex::encode(&pbkdf2_sha1(b"password", b"salt", 2)[..20]),
+            "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957"
+        );
+        // Bounds.
+        assert!(
+            ScryptCost {
+                n: 1 << 20,
+                r: 8,
+                p: 1
+            }
+            .params()
+            .is_none()
+        );
+        assert!(
+            ScryptCost {
+                n: 1000,
+                r: 8,
+                p: 1
+            }
+            .params()
+            .is_none()
+        );
+        assert!(
+            ScryptCost {
+                n: 1 << 15,
+                r: 8,
+                p: 1
+            }
+            .params()
+            .is_some()
+        );
+    }
+}

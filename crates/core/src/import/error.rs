@@ -1,0 +1,178 @@
+//! Why an import failed as a whole. A bad *entry* is not an error: it is reported in the
+//! preview's `skipped` list and the rest is imported.
+
+use thiserror::Error;
+
+use super::{Format, Progress};
+use crate::error::ErrorKind;
+use crate::migration::MigrationError;
+use crate::qr::QrError;
+use crate::vault::VaultError;
+
+#[derive(Debug, Error)]
+pub enum ImportError {
+    /// The content is not a format Tweestap reads (or not the one named).
+    #[error(
+        "{}{detail}: Tweestap imports Google Authenticator export links or QR images, Aegis, 2FAS, andOTP and Bitwarden (JSON) exports, lists of otpauth:// links and Tweestap backups; if you know the format, name it",
+        prefix(source_name)
+    )]
+    UnknownFormat {
+        source_name: String,
+        detail: &'static str,
+    },
+
+    #[error(
+        "this {} is encrypted: give the password that was set when it was made",
+        format.describe()
+    )]
+    PasswordRequired { format: Format },
+
+    #[error(
+        "wrong password for this {}: use the password that was set when it was made (letters are case-sensitive)",
+        format.describe()
+    )]
+    WrongPassword { format: Format },
+
+    #[error(
+        "{}this {} is damaged or was changed after it was made ({detail}); make a new one in {}",
+        prefix(source_name),
+        format.describe(),
+        format.app()
+    )]
+    Integrity {
+        format: Format,
+        source_name: String,
+        detail: String,
+    },
+
+    #[error("{}{detail}", prefix(source_name))]
+    Unsupported {
+        format: Format,
+        source_name: String,
+        detail: String,
+    },
+
+    #[error(
+        "the files are of different kinds ({} is a {}, {} a {}); import them one at a time",
+        first.1, first.0.describe(), other.1, other.0.describe()
+    )]
+    MixedFormats {
+        first: (Format, String),
+        other: (Format, String),
+    },
+
+    /// A Google Authenticator export link that cannot be read at all.
+    #[error("{}{error}", prefix(source_name))]
+    Migration {
+        source_name: String,
+        error: MigrationError,
+    },
+
+    #[error("{}", incomplete_message(exports))]
+    IncompleteExport { exports: Vec<Progress> },
+
+    #[error(
+        "{}no QR code was found in this image; use a sharper or larger picture of just the code, or the export's links as text",
+        prefix(source_name)
+    )]
+    NoQrCode { source_name: String },
+
+    #[error("{}{error}", prefix(source_name))]
+    Image { source_name: String, error: QrError },
+
+    #[error("the import was cancelled; nothing was changed")]
+    Cancelled,
+
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
+fn prefix(source_name: &str) -> String {
+    if source_name.is_empty() {
+        String::new()
+    } else {
+        format!("{source_name}: ")
+    }
+}
+
+fn incomplete_message(exports: &[Progress]) -> String {
+    let parts: Vec<String> = exports
+        .iter()
+        .filter(|p| !p.is_complete())
+        .map(|p| {
+            let missing: Vec<String> = p.missing.iter().map(|n| n.to_string()).collect();
+            format!(
+                "{} QR codes of {} were given (missing: number {})",
+                p.received,
+                p.total,
+                missing.join(", ")
+            )
+        })
+        .collect();
+    format!(
+        "this Google Authenticator export is incomplete: {}; scan or add the missing QR codes too (nothing was imported)",
+        parts.join("; ")
+    )
+}
+
+impl ErrorKind for ImportError {
+    fn kind(&self) -> &'static str {
+        match self {
+            ImportError::UnknownFormat { .. } => "unknown_format",
+            ImportError::PasswordRequired { .. } => "password_required",
+            ImportError::WrongPassword { .. } => "wrong_password",
+            ImportError::Integrity { .. } => "integrity_error",
+            ImportError::Unsupported { .. } => "unsupported_format",
+            ImportError::MixedFormats { .. } => "mixed_formats",
+            ImportError::Migration { error, .. } => error.kind(),
+            ImportError::IncompleteExport { .. } => "incomplete_export",
+            ImportError::NoQrCode { .. } => "no_qr_code",
+            ImportError::Image { error, .. } => error.kind(),
+            ImportError::Cancelled => "cancelled",
+            ImportError::Vault(e) => e.kind(),
+        }
+    }
+
+    fn is_bad_input(&self) -> bool {
+        match self {
+            ImportError::Image { error, .. } => error.is_bad_input(),
+            ImportError::Vault(e) => e.is_bad_input(),
+            ImportError::Cancelled => false,
+            _ => true,
+        }
+    }
+}
+
+impl ImportError {
+    pub(crate) fn integrity(format: Format, detail: impl Into<String>) -> Self {
+        ImportError::Integrity {
+            format,
+            source_name: String::new(),
+            detail: detail.into(),
+        }
+    }
+
+    pub(crate) fn unsupported(format: Format, detail: impl Into<String>) -> Self {
+        ImportError::Unsupported {
+            format,
+            source_name: String::new(),
+            detail: detail.into(),
+        }
+    }
+
+    /// Names the file in the message, when it is not named yet.
+    pub(crate) fn in_source(mut self, name: &str) -> Self {
+        match &mut self {
+            ImportError::Integrity { source_name, .. }
+            | ImportError::Unsupported { source_name, .. }
+            | ImportError::Migration { source_name, .. }
+            | ImportError::UnknownFormat { source_name, .. }
+                if source_name.is_empty() =>
+            {
+                *source_name = name.to_string();
+            }
+            _ => {}
+        }
+        self
+    }
+}

@@ -1,0 +1,676 @@
+//! Export then import gives the same accounts, in every format (property tests); an import is
+//! previewed, planned and committed in one vault write, and a cancelled or failed import
+//! leaves the vault file byte for byte as it was; automatic backups after every change.
+
+mod vault_support;
+
+use std::fs;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use proptest::prelude::*;
+use tweestap_core::account::{Account, Algorithm, OtpKind, Secret};
+use tweestap_core::export::{self, AegisEncryption, GOOGLE_ACCOUNTS_PER_CODE};
+use tweestap_core::import::{
+    self, Format, ImportOptions, ImportOutcome, NewAccount, PlanStatus, Resolution, ScryptCost,
+    Source,
+};
+use tweestap_core::vault::{AUTO_BACKUPS_KEPT, KdfParams, Unlock, Vault};
+use tweestap_core::{ErrorKind, format_otpauth};
+use vault_support::*;
+
+// ---------------------------------------------------------------------------------------
+// Generators (as in roundtrip.rs: names never start or end with a space, which every link
+// reader trims).
+
+fn name() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9 :+&#%=?/@.'~éü€🚀\u{301}\u{a0}-]{0,24}".prop_map(|s| s.trim_matches(' ').to_owned())
+}
+
+fn algorithm() -> impl Strategy<Value = Algorithm> {
+    prop_oneof![
+        Just(Algorithm::Sha1),
+        Just(Algorithm::Sha256),
+        Just(Algorithm::Sha512)
+    ]
+}
+
+fn account_with(
+    kind: impl Strategy<Value = OtpKind>,
+    digits: impl Strategy<Value = u8>,
+) -> impl Strategy<Value = Account> {
+    (
+        kind,
+        name(),
+        name(),
+        prop::collection::vec(any::<u8>(), 1..=64),
+        algorithm(),
+        digits,
+    )
+        .prop_map(|(kind, issuer, account, secret, algorithm, digits)| {
+            let steam = kind == OtpKind::Steam;
+            Account {
+                kind,
+                issuer,
+                account,
+                secret: Secret::new(secret),
+                algorithm: if steam { Algorithm::Sha1 } else { algorithm },
+                digits: if steam { 5 } else { digits },
+            }
+        })
+}
+
+/// Any account Tweestap stores (TOTP, HOTP, Steam).
+fn any_account() -> impl Strategy<Value = Account> {
+    let kind = prop_oneof![
+        (1..=u32::MAX).prop_map(|period| OtpKind::Totp { period }),
+        any::<u64>().prop_map(|counter| OtpKind::Hotp { counter }),
+        Just(OtpKind::Steam),
+    ];
+    account_with(kind, 6..=8u8)
+}
+
+/// What a Google Authenticator export carries.
+fn google_account() -> impl Strategy<Value = Account> {
+    let kind = prop_oneof![
+        Just(OtpKind::Totp { period: 30 }),
+        any::<u64>().prop_map(|counter| OtpKind::Hotp { counter }),
+    ];
+    account_with(kind, prop_oneof![Just(6u8), Just(8u8)])
+}
+
+fn item() -> impl Strategy<Value = NewAccount> {
+    (
+        any_account(),
+        prop::option::of("[a-zA-Z éü]{1,12}"),
+        any::<bool>(),
+    )
+        .prop_map(|(account, group, favourite)| NewAccount {
+            account,
+            group,
+            favourite,
+            icon: None,
+        })
+}
+
+fn accounts_of(items: &[NewAccount]) -> Vec<Account> {
+    items.iter().map(|i| i.account.clone()).collect()
+}
+
+fn read_back(
+    bytes: &[u8],
+    format: Option<Format>,
+    password: Option<&str>,
+) -> import::ImportPreview {
+    import::preview(
+        &[Source::new("export", bytes.to_vec())],
+        ImportOptions { format, password },
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", e.kind()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn uris_round_trip(items in prop::collection::vec(item(), 1..8)) {
+        let text = export::uris(&items);
+        let back = read_back(text.as_bytes(), None, None);
+        prop_assert_eq!(back.format, Format::Uris);
+        prop_assert_eq!(accounts_of(&back.accounts), accounts_of(&items));
+        prop_assert!(back.skipped.is_empty());
+    }
+
+    #[test]
+    fn aegis_plain_round_trip(items in prop::collection::vec(item(), 0..8)) {
+        let json = export::aegis(&items, None).unwrap();
+        let back = read_back(&json, None, None);
+        prop_assert_eq!(back.format, Format::Aegis);
+        // Aegis keeps groups and favourites too.
+        prop_assert_eq!(back.accounts, items);
+    }
+
+    #[test]
+    fn google_round_trip(accounts in prop::collection::vec(google_account(), 1..25)) {
+        let items: Vec<NewAccount> = accounts.iter().cloned().map(NewAccount::from).collect();
+        let links = export::google_links(&items);
+        prop_assert!(links.skipped.is_empty());
+        prop_assert!(links.links.len() >= accounts.len().div_ceil(GOOGLE_ACCOUNTS_PER_CODE));
+        let mut per_link = 0;
+        for link in &links.links {
+            let batch = tweestap_core::migration::parse_migration(link).unwrap();
+            prop_assert!(batch.entries.len() <= GOOGLE_ACCOUNTS_PER_CODE);
+            prop_assert_eq!(batch.batch.batch_size as usize, links.links.len());
+            per_link += batch.entries.len();
+        }
+        prop_assert_eq!(per_link, accounts.len());
+        // As separate files in reverse order: collected by batch index.
+        let sources: Vec<Source> = links
+            .links
+            .iter()
+            .rev()
+            .map(|l| Source::new("code", l.as_bytes().to_vec()))
+            .collect();
+        let back = import::preview(&sources, ImportOptions::default()).unwrap();
+        prop_assert!(back.is_complete());
+        prop_assert_eq!(back.format, Format::Google);
+        prop_assert_eq!(accounts_of(&back.accounts), accounts);
+    }
+}
+
+proptest! {
+    // Each case runs scrypt or Argon2id and writes files: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    #[test]
+    fn aegis_encrypted_round_trip(items in prop::collection::vec(item(), 0..6), password in "\\PC{1,16}") {
+        let enc = AegisEncryption { password: &password, cost: ScryptCost::insecure_for_tests() };
+        let json = export::aegis(&items, Some(enc)).unwrap();
+        let back = read_back(&json, None, Some(&password));
+        prop_assert_eq!(back.accounts, items);
+        let wrong = format!("{password}x");
+        let err = import::preview(&[Source::new("x", json.to_vec())], ImportOptions { format: None, password: Some(&wrong) }).unwrap_err();
+        prop_assert_eq!(err.kind(), "wrong_password");
+    }
+
+    #[test]
+    fn backup_round_trip(items in prop::collection::vec(item(), 0..6)) {
+        let dir = TempDir::new("backup-prop");
+        let mut vault = create_password_vault(&dir.vault());
+        let outcomes = vault.import_accounts(items.clone(), |_, _, _| Resolution::KeepBoth).unwrap().unwrap();
+        prop_assert_eq!(outcomes.len(), items.len());
+        let bytes = vault.export_backup("backup password", KdfParams::insecure_for_tests()).unwrap();
+        let back = read_back(&bytes, None, Some("backup password"));
+        prop_assert_eq!(back.format, Format::Backup);
+        // Identical repeats within `items` were stored once.
+        let mut expected: Vec<NewAccount> = Vec::new();
+        for i in &items {
+            if !expected.iter().any(|e| e.account == i.account) {
+                expected.push(i.clone());
+            }
+        }
+        prop_assert_eq!(back.accounts, expected);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Export details.
+
+#[test]
+fn aegis_export_is_readable_with_aegis_parameters() {
+    let items = vec![
+        NewAccount {
+            group: Some("Werk".into()),
+            favourite: true,
+            ..NewAccount::from(totp("BLk", "jan@example.nl", b"12345678901234567890"))
+        },
+        NewAccount::from(Account {
+            kind: OtpKind::Steam,
+            algorithm: Algorithm::Sha1,
+            digits: 5,
+            ..totp("Steam", "gaben", b"steam-secret")
+        }),
+    ];
+    let json = export::aegis(
+        &items,
+        Some(AegisEncryption {
+            password: "wachtwoord",
+            cost: ScryptCost::AEGIS,
+        }),
+    )
+    .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let slot = &value["header"]["slots"][0];
+    assert_eq!(
+        (&slot["type"], &slot["n"], &slot["r"], &slot["p"]),
+        (&1.into(), &32768.into(), &8.into(), &1.into())
+    );
+    assert_eq!(slot["salt"].as_str().unwrap().len(), 64);
+    assert_eq!(slot["key"].as_str().unwrap().len(), 64);
+    assert!(value["db"].is_string());
+    let text = String::from_utf8(json.to_vec()).unwrap();
+    assert!(
+        !text.contains("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        "key in clear"
+    );
+    let back = read_back(&json, None, Some("wachtwoord"));
+    assert_eq!(back.accounts, items);
+    // Plain: Aegis's content version 3 with groups by UUID.
+    let plain: serde_json::Value =
+        serde_json::from_slice(&export::aegis(&items, None).unwrap()).unwrap();
+    assert_eq!(plain["header"]["slots"], serde_json::Value::Null);
+    assert_eq!(plain["db"]["version"], 3);
+    assert_eq!(plain["db"]["groups"][0]["name"], "Werk");
+    assert_eq!(
+        plain["db"]["entries"][0]["groups"][0],
+        plain["db"]["groups"][0]["uuid"]
+    );
+    assert_eq!(plain["db"]["entries"][1]["type"], "steam");
+    // Bad encryption settings are refused before anything is written.
+    let bad = AegisEncryption {
+        password: "",
+        cost: ScryptCost::AEGIS,
+    };
+    assert_eq!(
+        export::aegis(&items, Some(bad)).unwrap_err().kind(),
+        "password_required"
+    );
+    let bad = AegisEncryption {
+        password: "x",
+        cost: ScryptCost {
+            n: 1000,
+            r: 8,
+            p: 1,
+        },
+    };
+    assert_eq!(
+        export::aegis(&items, Some(bad)).unwrap_err().kind(),
+        "invalid_kdf_params"
+    );
+}
+
+#[test]
+fn google_export_skips_what_it_cannot_carry_and_draws_scannable_codes() {
+    let mut items: Vec<NewAccount> = (0..23)
+        .map(|n| {
+            NewAccount::from(totp(
+                "Ex",
+                &format!("user{n}"),
+                format!("secret-{n}").as_bytes(),
+            ))
+        })
+        .collect();
+    let mut seven = totp("Seven", "x", b"k");
+    seven.digits = 7;
+    let mut minute = totp("Minute", "x", b"k");
+    minute.kind = OtpKind::Totp { period: 60 };
+    let steam = Account {
+        kind: OtpKind::Steam,
+        digits: 5,
+        ..totp("Steam", "x", b"k")
+    };
+    items.extend([seven, minute, steam].map(NewAccount::from));
+    let links = export::google_links(&items);
+    let reasons: Vec<&str> = links.skipped.iter().map(|s| s.reason).collect();
+    assert_eq!(
+        reasons,
+        [
+            "unsupported_digits",
+            "unsupported_period",
+            "unsupported_type"
+        ]
+    );
+    assert_eq!(links.links.len(), 3);
+    let pngs = export::google_qr_codes(&links);
+    let sources: Vec<Source> = pngs
+        .iter()
+        .enumerate()
+        .map(|(n, png)| Source::new(format!("code-{n}.png"), png.clone()))
+        .collect();
+    let back = import::preview(&sources, ImportOptions::default()).unwrap();
+    assert_eq!(back.format, Format::Google);
+    assert!(back.is_complete());
+    assert_eq!(accounts_of(&back.accounts), accounts_of(&items[..23]));
+    // Two of three codes: the preview shows them, but the import waits for the third.
+    let partial = import::preview(&sources[..2], ImportOptions::default()).unwrap();
+    assert!(!partial.is_complete());
+    assert_eq!(partial.exports[0].to_string(), "2 of 3");
+    let dir = TempDir::new("google-partial");
+    let mut vault = create_password_vault(&dir.vault());
+    let before = fs::read(dir.vault()).unwrap();
+    let err = import::commit(&mut vault, &partial, |_, _, _| Resolution::Skip).unwrap_err();
+    assert_eq!(err.kind(), "incomplete_export");
+    assert!(err.to_string().contains("missing: number 3"), "{err}");
+    assert_eq!(fs::read(dir.vault()).unwrap(), before);
+}
+
+// ---------------------------------------------------------------------------------------
+// Preview, plan, commit.
+
+const OLD_KEY: &[u8] = b"old key old key old!";
+const NEW_KEY: &[u8] = b"new key new key new!";
+
+/// A vault with BLk (jan) and Mail (ann), and a link list holding BLk (jan) with the same key,
+/// Mail (ann) with a new key, Forum (bob) twice and Bank (piet).
+fn vault_and_preview(dir: &TempDir) -> (Vault, import::ImportPreview) {
+    let mut vault = create_password_vault(&dir.vault());
+    vault.add(totp("BLk", "jan", OLD_KEY)).unwrap();
+    vault.add(totp("Mail", "ann", OLD_KEY)).unwrap();
+    let links: Vec<String> = [
+        totp("BLk", "jan", OLD_KEY),
+        totp("Mail", "ann", NEW_KEY),
+        totp("Forum", "bob", NEW_KEY),
+        totp("Forum", "bob", NEW_KEY),
+        totp("Bank", "piet", NEW_KEY),
+    ]
+    .iter()
+    .map(format_otpauth)
+    .collect();
+    let preview = import::preview(
+        &[Source::new("links.txt", links.join("\n").into_bytes())],
+        ImportOptions::default(),
+    )
+    .unwrap();
+    (vault, preview)
+}
+
+fn labels(vault: &Vault) -> Vec<String> {
+    vault.list().iter().map(|s| s.label()).collect()
+}
+
+#[test]
+fn plan_names_what_each_account_would_do() {
+    let dir = TempDir::new("plan");
+    let (vault, preview) = vault_and_preview(&dir);
+    let plan = import::plan(&preview, &vault);
+    let ids: Vec<String> = vault.list().iter().map(|s| s.id.clone()).collect();
+    assert_eq!(plan[0], PlanStatus::Identical { id: ids[0].clone() });
+    assert!(matches!(&plan[1], PlanStatus::Conflict { existing } if existing.id == ids[1]));
+    assert_eq!(plan[2], PlanStatus::New);
+    assert_eq!(
+        plan[3],
+        PlanStatus::Repeated {
+            index: 2,
+            identical: true
+        }
+    );
+    assert_eq!(plan[4], PlanStatus::New);
+}
+
+#[test]
+fn commit_replaces_in_one_write() {
+    let dir = TempDir::new("commit-replace");
+    let (mut vault, preview) = vault_and_preview(&dir);
+    let before = fs::read(dir.vault()).unwrap();
+    let backups_before = vault.store().auto_backups().len();
+    let mut asked = Vec::new();
+    let outcomes = import::commit(&mut vault, &preview, |index, new, existing| {
+        asked.push((index, new.issuer.clone(), existing.label()));
+        Resolution::Replace
+    })
+    .unwrap();
+    assert_eq!(asked, [(1, "Mail".to_string(), "Mail (ann)".to_string())]);
+    let ids: Vec<String> = vault.list().iter().map(|s| s.id.clone()).collect();
+    assert!(matches!(&outcomes[0], ImportOutcome::Unchanged { id } if *id == ids[0]));
+    assert!(matches!(&outcomes[1], ImportOutcome::Replaced { id } if *id == ids[1]));
+    assert!(matches!(&outcomes[2], ImportOutcome::Added { .. }));
+    assert!(matches!(&outcomes[3], ImportOutcome::Unchanged { .. }));
+    assert!(matches!(&outcomes[4], ImportOutcome::Added { .. }));
+    assert_eq!(
+        labels(&vault),
+        ["BLk (jan)", "Mail (ann)", "Forum (bob)", "Bank (piet)"]
+    );
+    assert_eq!(vault.account(&ids[1]).unwrap().secret.expose(), NEW_KEY);
+    // One write: the previous generation is the backup, and one automatic backup was added.
+    assert_eq!(fs::read(vault.store().backup_path()).unwrap(), before);
+    assert_eq!(vault.store().auto_backups().len(), backups_before + 1);
+    assert_eq!(open_with_password(&dir.vault()).list().len(), 4);
+}
+
+#[test]
+fn commit_keeps_both_or_skips() {
+    let dir = TempDir::new("commit-keep");
+    let (mut vault, preview) = vault_and_preview(&dir);
+    let outcomes = import::commit(&mut vault, &preview, |_, _, _| Resolution::KeepBoth).unwrap();
+    assert!(matches!(&outcomes[1], ImportOutcome::KeptBoth { .. }));
+    assert_eq!(
+        labels(&vault),
+        [
+            "BLk (jan)",
+            "Mail (ann)",
+            "Mail (ann)",
+            "Forum (bob)",
+            "Bank (piet)"
+        ]
+    );
+
+    let dir = TempDir::new("commit-skip");
+    let (mut vault, preview) = vault_and_preview(&dir);
+    let outcomes = import::commit(&mut vault, &preview, |_, _, _| Resolution::Skip).unwrap();
+    assert!(matches!(&outcomes[1], ImportOutcome::Skipped { .. }));
+    assert_eq!(
+        labels(&vault),
+        ["BLk (jan)", "Mail (ann)", "Forum (bob)", "Bank (piet)"]
+    );
+    let mail = vault.resolve("Mail").unwrap();
+    assert_eq!(vault.account(&mail.id).unwrap().secret.expose(), OLD_KEY);
+}
+
+#[test]
+fn nothing_new_writes_nothing() {
+    let dir = TempDir::new("commit-nothing");
+    let mut vault = create_password_vault(&dir.vault());
+    vault.add(totp("BLk", "jan", OLD_KEY)).unwrap();
+    let before = fs::read(dir.vault()).unwrap();
+    let preview = import::preview(
+        &[Source::new(
+            "l",
+            format_otpauth(&totp("BLk", "jan", OLD_KEY)).into_bytes(),
+        )],
+        ImportOptions::default(),
+    )
+    .unwrap();
+    let outcomes = import::commit(&mut vault, &preview, |_, _, _| Resolution::Replace).unwrap();
+    assert!(matches!(&outcomes[0], ImportOutcome::Unchanged { .. }));
+    assert_eq!(fs::read(dir.vault()).unwrap(), before);
+}
+
+#[test]
+fn cancel_and_failures_leave_the_vault_byte_identical() {
+    let dir = TempDir::new("commit-fail");
+    let (mut vault, preview) = vault_and_preview(&dir);
+    let before = fs::read(dir.vault()).unwrap();
+    let backup_before = fs::read(vault.store().backup_path()).unwrap();
+    let listed = labels(&vault);
+    let unchanged = |vault: &Vault, what: &str| {
+        assert_eq!(
+            fs::read(dir.vault()).unwrap(),
+            before,
+            "{what}: vault changed"
+        );
+        assert_eq!(
+            fs::read(vault.store().backup_path()).unwrap(),
+            backup_before,
+            "{what}: backup changed"
+        );
+        assert_eq!(labels(vault), listed, "{what}: the handle's copy changed");
+    };
+
+    // Cancelled at the conflict, after two accounts were already taken in.
+    let err = import::commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap_err();
+    assert_eq!(err.kind(), "cancelled");
+    unchanged(&vault, "cancel");
+
+    // A panic in the middle (a bug in the caller).
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = import::commit(&mut vault, &preview, |_, _, _| panic!("boom"));
+    }));
+    assert!(result.is_err());
+    unchanged(&vault, "panic");
+
+    // Another process holds the vault's lock for longer than the timeout: vault_busy.
+    let (held_tx, held_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    let path = dir.vault();
+    let holder = std::thread::spawn(move || {
+        let mut other = open_with_password(&path);
+        let preview = import::preview(
+            &[Source::new(
+                "l",
+                format_otpauth(&totp("Mail", "ann", NEW_KEY)).into_bytes(),
+            )],
+            ImportOptions::default(),
+        )
+        .unwrap();
+        import::commit(&mut other, &preview, |_, _, _| {
+            held_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            Resolution::Cancel
+        })
+        .unwrap_err()
+    });
+    held_rx.recv().unwrap();
+    let mut busy = password_store(&dir.vault())
+        .with_lock_timeout(Duration::from_millis(200))
+        .unlock(Unlock::Password(PASSWORD))
+        .unwrap();
+    let err = import::commit(&mut busy, &preview, |_, _, _| Resolution::Replace).unwrap_err();
+    assert_eq!(err.kind(), "vault_busy");
+    release_tx.send(()).unwrap();
+    assert_eq!(holder.join().unwrap().kind(), "cancelled");
+    unchanged(&vault, "busy");
+
+    // The same import then goes through.
+    import::commit(&mut vault, &preview, |_, _, _| Resolution::Replace).unwrap();
+    assert_ne!(fs::read(dir.vault()).unwrap(), before);
+}
+
+// ---------------------------------------------------------------------------------------
+// Tweestap backups.
+
+#[test]
+fn backup_restores_on_another_computer() {
+    let keyring = std::sync::Arc::new(tweestap_core::vault::MemoryKeyring::default());
+    let home = TempDir::new("backup-home");
+    let mut vault = memory_store(&home.vault(), &keyring)
+        .create(options(true, None))
+        .unwrap();
+    vault.add(totp("BLk", "jan", OLD_KEY)).unwrap();
+    let id = vault
+        .add(totp("Mail", "ann", NEW_KEY))
+        .unwrap()
+        .id()
+        .to_string();
+    vault.set_group(&id, Some("werk")).unwrap();
+    vault.set_favourite(&id, true).unwrap();
+    vault.set_icon(&id, Some("mail")).unwrap();
+    let removed = vault
+        .add(totp("Old", "x", OLD_KEY))
+        .unwrap()
+        .id()
+        .to_string();
+    vault.delete(&removed).unwrap();
+    let bytes = vault
+        .export_backup("backup wachtwoord", KdfParams::insecure_for_tests())
+        .unwrap();
+    assert!(
+        !bytes.windows(OLD_KEY.len()).any(|w| w == OLD_KEY),
+        "key in clear"
+    );
+
+    // Another computer: no keyring, a new vault.
+    let away = TempDir::new("backup-away");
+    let mut other = create_password_vault(&away.vault());
+    let sources = [Source::new("backup.tweestap", bytes.clone())];
+    let err = import::preview(&sources, ImportOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), "password_required");
+    let err = import::preview(
+        &sources,
+        ImportOptions {
+            format: None,
+            password: Some("wrong"),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "wrong_password");
+    let preview = import::preview(
+        &sources,
+        ImportOptions {
+            format: None,
+            password: Some("backup wachtwoord"),
+        },
+    )
+    .unwrap();
+    assert_eq!(preview.format, Format::Backup);
+    import::commit(&mut other, &preview, |_, _, _| Resolution::Replace).unwrap();
+    assert_eq!(
+        labels(&other),
+        ["BLk (jan)", "Mail (ann)"],
+        "deleted accounts are not in a backup"
+    );
+    let mail = other.resolve("Mail").unwrap();
+    assert_eq!(
+        (mail.group.as_deref(), mail.favourite, mail.icon.as_deref()),
+        (Some("werk"), true, Some("mail"))
+    );
+    assert_eq!(other.account(&mail.id).unwrap().secret.expose(), NEW_KEY);
+
+    // Damage anywhere: integrity_error (or, in the password slot, wrong_password).
+    let mut damaged = bytes.clone();
+    let last = damaged.len() - 20;
+    damaged[last] ^= 1;
+    let err = import::preview(
+        &[Source::new("b", damaged)],
+        ImportOptions {
+            format: None,
+            password: Some("backup wachtwoord"),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "integrity_error");
+    // The backup is a vault file: it also opens in place with its password.
+    let file = away.0.join("backup.tweestap");
+    fs::write(&file, &bytes).unwrap();
+    let opened = password_store(&file)
+        .unlock(Unlock::Password("backup wachtwoord"))
+        .unwrap();
+    assert_eq!(opened.list().len(), 2);
+    assert_eq!(
+        vault
+            .export_backup("", KdfParams::insecure_for_tests())
+            .unwrap_err()
+            .kind(),
+        "password_required"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Automatic backups.
+
+#[test]
+fn automatic_backups_after_every_change() {
+    let dir = TempDir::new("auto-backups");
+    let mut vault = create_password_vault(&dir.vault());
+    assert!(
+        vault.store().auto_backups().is_empty(),
+        "creating is not a change"
+    );
+    for n in 0..12 {
+        vault.add(totp("A", &n.to_string(), b"aaaaaaaaaa")).unwrap();
+    }
+    let backups = vault.store().auto_backups();
+    assert_eq!(backups.len(), AUTO_BACKUPS_KEPT);
+    assert!(backups.iter().all(|b| b.starts_with(dir.0.join("backups"))));
+    assert_eq!(
+        fs::read(backups.last().unwrap()).unwrap(),
+        fs::read(dir.vault()).unwrap()
+    );
+    // Each is a complete, encrypted vault of its moment: the oldest kept has 3 accounts.
+    let oldest = password_store(&backups[0])
+        .unlock(Unlock::Password(PASSWORD))
+        .unwrap();
+    assert_eq!(oldest.list().len(), 3);
+    for b in &backups {
+        let bytes = fs::read(b).unwrap();
+        assert!(
+            !bytes.windows(10).any(|w| w == b"aaaaaaaaaa"),
+            "key in clear"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(b).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+    // Restoring one keeps the current vault aside.
+    let kept = vault.store().restore_from(&backups[0]).unwrap().unwrap();
+    assert!(kept.exists());
+    assert_eq!(open_with_password(&dir.vault()).list().len(), 3);
+    // Turned off: no more copies.
+    let mut quiet = password_store(&dir.vault())
+        .with_auto_backups(0)
+        .unlock(Unlock::Password(PASSWORD))
+        .unwrap();
+    quiet.add(totp("B", "b", b"bbbbbbbbbb")).unwrap();
+    assert_eq!(vault.store().auto_backups(), backups);
+}
