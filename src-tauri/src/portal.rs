@@ -30,10 +30,11 @@ pub fn open_practice_portal(
         .lock()
         .map_err(|_| UiError::internal("portal state lock poisoned"))?;
     if slot.is_none() {
-        let running = tweestap_portal::start(0, tweestap_portal::Portal::default()).map_err(|e| UiError {
-            kind: "portal_failed".to_string(),
-            message: format!("the practice portal could not start: {e}"),
-        })?;
+        let running =
+            tweestap_portal::start(0, tweestap_portal::Portal::default()).map_err(|e| UiError {
+                kind: "portal_failed".to_string(),
+                message: format!("the practice portal could not start: {e}"),
+            })?;
         *slot = Some(running);
     }
     let url = slot.as_ref().map(|p| p.url()).unwrap_or_default();
