@@ -22,6 +22,7 @@ fn main() {
             "set_settings",
             "take_opened_link",
             "open_practice_portal",
+            "check_clock",
             "scan_screen",
             "scan_image",
             "scan_clipboard",

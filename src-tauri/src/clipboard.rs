@@ -83,7 +83,7 @@ pub fn copy_code(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Copied, UiError> {
-    let at = state.clock.now_unix();
+    let at = state.clock().now_unix();
     let code = with_vault(&state, |vault| Ok(vault.code(&id, at)?.code))?;
     state.clipboard.set(&code)?;
     let generation = state.clipboard.generation.fetch_add(1, Ordering::SeqCst) + 1;

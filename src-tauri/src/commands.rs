@@ -178,7 +178,7 @@ pub fn list_codes(
     app: tauri::AppHandle,
     state: State<'_, AppState>,
 ) -> Result<Vec<CodeView>, UiError> {
-    let at_ms = state.clock.now_unix_ms();
+    let at_ms = state.clock().now_unix_ms();
     let at = at_ms / 1000;
     let rows = list_rows(&state, at, at_ms);
     let tray_accounts = rows

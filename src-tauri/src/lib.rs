@@ -59,6 +59,7 @@ pub fn run() {
             scan::camera_stop,
             links::take_opened_link,
             portal::open_practice_portal,
+            settings::check_clock,
         ])
         .run(tauri::generate_context!())
         .expect("Tweestap could not start its window");

@@ -22,6 +22,13 @@ pub struct Settings {
     pub auto_lock_min: u32,
     /// Show codes only after a click (against shoulder surfing).
     pub hide_codes: bool,
+    /// Compare this computer's clock with a web server's at start. Off until the person
+    /// agrees: it contacts `clock_check_url`.
+    pub clock_check_enabled: bool,
+    pub clock_check_url: String,
+    /// Seconds added to this computer's clock for every code (after a clock check, when the
+    /// person chose to correct rather than fix the system clock). The one time correction.
+    pub clock_correction_s: i64,
 }
 
 impl Default for Settings {
@@ -31,6 +38,9 @@ impl Default for Settings {
             next_code_threshold_s: 5,
             auto_lock_min: 5,
             hide_codes: false,
+            clock_check_enabled: false,
+            clock_check_url: tweestap_core::clock_check::DEFAULT_URL.to_string(),
+            clock_correction_s: 0,
         }
     }
 }
@@ -49,6 +59,15 @@ impl Settings {
         }
         if self.auto_lock_min > 240 {
             return Err(bad("the auto-lock time"));
+        }
+        // A day either way covers any time-zone mistake; more is not a clock problem.
+        if self.clock_correction_s.unsigned_abs() > 86_400 {
+            return Err(bad("the clock correction"));
+        }
+        if !(self.clock_check_url.starts_with("https://")
+            || self.clock_check_url.starts_with("http://"))
+        {
+            return Err(bad("the clock check address (it must start with https://)"));
         }
         Ok(())
     }
@@ -117,4 +136,40 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 #[tauri::command]
 pub fn set_settings(settings: Settings, state: State<'_, AppState>) -> Result<Settings, UiError> {
     state.settings().save(settings)
+}
+
+#[derive(Serialize)]
+pub struct ClockView {
+    /// Server time minus this computer's time (positive: this computer is behind).
+    pub offset_s: i64,
+    pub rtt_ms: u64,
+    pub server: String,
+    /// More than 10 s off: worth telling the person.
+    pub needs_attention: bool,
+}
+
+/// Compares this computer's clock with the configured server's `Date` header (only when the
+/// person switched the check on).
+#[tauri::command]
+pub async fn check_clock(state: State<'_, AppState>) -> Result<ClockView, UiError> {
+    let settings = state.settings().get();
+    if !settings.clock_check_enabled {
+        return Err(UiError {
+            kind: "clock_check_off".to_string(),
+            message: "the clock check is switched off".to_string(),
+        });
+    }
+    let url = settings.clock_check_url;
+    let check = tauri::async_runtime::spawn_blocking(move || {
+        tweestap_core::clock_check::measure(&url, tweestap_core::clock_check::DEFAULT_TIMEOUT)
+    })
+    .await
+    .map_err(|e| UiError::internal(format!("clock check failed: {e}")))?
+    .map_err(|e| UiError::from_kind(&e))?;
+    Ok(ClockView {
+        offset_s: check.offset_s,
+        rtt_ms: check.rtt_ms,
+        needs_attention: check.needs_attention(),
+        server: check.server,
+    })
 }

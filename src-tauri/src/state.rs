@@ -14,8 +14,6 @@ pub struct AppState {
     /// `Err` when no data folder exists (no home directory) and no TWEESTAP_VAULT is set.
     pub store: Result<VaultStore, UiError>,
     pub vault: Mutex<Option<Vault>>,
-    /// The one place time enters the app; a clock-skew correction is its offset.
-    pub clock: SystemClock,
     /// Accounts found by scanning, waiting to be added, and the running webcam scan.
     pub pending: Pending,
     pub clipboard: CodeClipboard,
@@ -28,10 +26,16 @@ impl AppState {
         Self {
             store: VaultStore::locate(None).map_err(|e| UiError::from_kind(&e)),
             vault: Mutex::new(None),
-            clock: SystemClock::default(),
             pending: Pending::default(),
             clipboard: CodeClipboard::default(),
             settings: OnceLock::new(),
+        }
+    }
+
+    /// The one place time enters the app: the system clock plus the person's clock correction.
+    pub fn clock(&self) -> SystemClock {
+        SystemClock {
+            offset_s: self.settings().get().clock_correction_s,
         }
     }
 

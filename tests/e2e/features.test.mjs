@@ -190,3 +190,49 @@ describe("An otpauth:// link opened from the browser", () => {
     assert.equal(row.code, cliCode(uri, Math.floor(row.atMs / 1000)));
   });
 });
+
+describe("A computer whose clock is two minutes slow", () => {
+  let app;
+  let server;
+
+  after(async () => {
+    await quit(app);
+    server?.close();
+  });
+
+  it("is noticed by the clock check, and the codes can be corrected", async () => {
+    // A local time server that is 120 s ahead of this computer (no test touches the internet).
+    const { createServer } = await import("node:http");
+    server = createServer((_req, res) => {
+      res.setHeader("Date", new Date(Date.now() + 120_000).toUTCString());
+      res.end("ok");
+    });
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${server.address().port}/`;
+
+    app = await launch("en_US.UTF-8", newHome());
+    const session = app.session;
+    await createVault(session);
+    const uri = byId("basic-google-example").input;
+    await addLink(session, uri);
+    await session.waitFor('[data-testid="code"]');
+
+    await session.click(await session.find('[data-testid="settings"] summary'));
+    await session.click(await session.waitFor('[data-testid="setting-clock-check"]'));
+    const field = await session.find('[data-testid="setting-clock-url"]');
+    await session.clear(field);
+    await session.type(field, url);
+    await session.click(await session.find('[data-testid="settings-save"]'));
+    await session.click(await session.waitFor('[data-testid="clock-check-now"]'));
+    const warning = await session.waitFor('[data-testid="clock-warning"]', { timeoutMs: 20000 });
+    assert.match(await session.text(warning), /clock is 1(19|20|21) seconds slow/);
+    saveScreenshot("en-clock-warning");
+    await session.click(await session.find('[data-testid="clock-correct"]'));
+    await session.waitFor('[data-testid="clock-corrected"]');
+    await sleep(300);
+    const [row] = await shownRows(session);
+    const skew = row.atMs - Date.now();
+    assert.ok(skew > 110_000 && skew < 130_000, `codes use the corrected time (${skew} ms ahead)`);
+    assert.equal(row.code, cliCode(uri, Math.floor(row.atMs / 1000)));
+  });
+});

@@ -179,6 +179,23 @@ export interface Settings {
   /** Minutes of inactivity before a password-protected vault locks; 0 never. */
   auto_lock_min: number;
   hide_codes: boolean;
+  /** Compare the clock with `clock_check_url` at start (only after the person agreed). */
+  clock_check_enabled: boolean;
+  clock_check_url: string;
+  /** Seconds added to this computer's clock for every code. */
+  clock_correction_s: number;
+}
+
+export interface ClockView {
+  /** Server time minus this computer's time (positive: this computer is behind). */
+  offset_s: number;
+  rtt_ms: number;
+  server: string;
+  needs_attention: boolean;
+}
+
+export function checkClock(): Promise<ClockView> {
+  return invoke<ClockView>("check_clock");
 }
 
 export function getSettings(): Promise<Settings> {
