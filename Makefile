@@ -106,11 +106,16 @@ bench-app: deps
 # The README and user guides show screens the end-to-end suite captured (make test-e2e first):
 # the app window's corner of the Xvfb display.
 SCREENSHOTS := en-first-run en-confirm scan-screen-added scan-image-choose scan-camera-found \
-               en-replace nl-unlock-wrong nl-link-opened en-removed-undo
+               en-replace nl-unlock-wrong nl-link-opened en-removed-undo en-clock-warning
+# Whole-display captures (the app beside Chromium showing the practice portal), halved.
+SCREENSHOTS_FULL := portal-confirmed
 screenshots:
 	@mkdir -p docs/screenshots
 	@for name in $(SCREENSHOTS); do \
 	  convert artifacts/e2e/$$name.png -crop 480x720+0+0 +repage -strip docs/screenshots/$$name.png; \
+	done
+	@for name in $(SCREENSHOTS_FULL); do \
+	  convert artifacts/e2e/$$name.png -crop 1900x1060+0+0 +repage -resize 50% -strip docs/screenshots/$$name.png; \
 	done
 	@echo "screenshots: docs/screenshots/ updated"
 
