@@ -67,12 +67,23 @@ pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, UiError> 
             return Ok(status);
         }
     };
-    if let Some(vault) = slot.as_ref() {
-        let info = vault.info();
-        let mut status = VaultStatus::new("unlocked", Some(store));
-        status.has_keyring_slot = info.has_keyring_slot;
-        status.has_password_slot = info.has_password_slot;
-        return Ok(status);
+    if let Some(vault) = slot.as_mut() {
+        // The file may have changed under the open vault (deleted, replaced, damaged): then
+        // close it and report what is there now.
+        match vault.refresh() {
+            Ok(()) => {
+                let info = vault.info();
+                let mut status = VaultStatus::new("unlocked", Some(store));
+                status.has_keyring_slot = info.has_keyring_slot;
+                status.has_password_slot = info.has_password_slot;
+                return Ok(status);
+            }
+            Err(_) => {
+                if let Some(v) = slot.take() {
+                    v.lock();
+                }
+            }
+        }
     }
     if !store.exists() {
         return Ok(VaultStatus::new("missing", Some(store)));
@@ -88,7 +99,10 @@ pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, UiError> 
     let mut status = VaultStatus::new("locked", Some(store));
     status.has_keyring_slot = info.has_keyring_slot;
     status.has_password_slot = info.has_password_slot;
-    if info.has_keyring_slot {
+    let locked_by_person = state
+        .locked_by_person
+        .load(std::sync::atomic::Ordering::SeqCst);
+    if info.has_keyring_slot && !(locked_by_person && info.has_password_slot) {
         match store.unlock(Unlock::Keyring) {
             Ok(vault) => {
                 *slot = Some(vault);
@@ -133,6 +147,9 @@ pub fn unlock_vault(password: String, state: State<'_, AppState>) -> Result<Vaul
     {
         let mut slot = state.slot()?;
         *slot = Some(state.store()?.unlock(Unlock::Password(&password))?);
+        state
+            .locked_by_person
+            .store(false, std::sync::atomic::Ordering::SeqCst);
     }
     vault_status(state)
 }
@@ -140,9 +157,7 @@ pub fn unlock_vault(password: String, state: State<'_, AppState>) -> Result<Vaul
 /// Wipes the key and every secret from memory; codes need an unlock again.
 #[tauri::command]
 pub fn lock_vault(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
-    if let Some(vault) = state.slot()?.take() {
-        vault.lock();
-    }
+    state.lock_by_person();
     crate::tray::update_accounts(&app, Vec::new());
     Ok(())
 }
@@ -307,6 +322,12 @@ pub fn add_account_manual(
         uri::OtpType::Totp
     };
     let issuer = issuer.trim();
+    if issuer.is_empty() && account.trim().is_empty() {
+        return Err(UiError {
+            kind: "name_required".to_string(),
+            message: "give the account a name: a service or an account name".to_string(),
+        });
+    }
     let params = uri::OtpParams {
         secret: Some(secret.as_str()),
         issuer: (!issuer.is_empty()).then_some(issuer),

@@ -80,7 +80,18 @@ pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError>
         });
         pending.insert(token, account);
     }
-    let mut problems = found.problems;
+    // The UI explains a non-2FA code from its `content` kind; the core's message quotes the
+    // decoded text, which could hold a key, so it stays here.
+    let mut problems: Vec<FoundProblem> = found
+        .problems
+        .into_iter()
+        .map(|mut p| {
+            if p.kind == "not_2fa" {
+                p.message.clear();
+            }
+            p
+        })
+        .collect();
     let no_code = texts.is_empty();
     if no_code {
         problems.push(FoundProblem {

@@ -1,3 +1,4 @@
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use tweestap_core::otp::SystemClock;
@@ -17,6 +18,9 @@ pub struct AppState {
     /// Accounts found by scanning, waiting to be added, and the running webcam scan.
     pub pending: Pending,
     pub clipboard: CodeClipboard,
+    /// The person locked the vault (button, tray or auto-lock): do not reopen it from the
+    /// keyring until they unlock with the password.
+    pub locked_by_person: AtomicBool,
     /// Set once in `setup`, when the config folder is known.
     pub settings: OnceLock<SettingsStore>,
 }
@@ -28,6 +32,7 @@ impl AppState {
             vault: Mutex::new(None),
             pending: Pending::default(),
             clipboard: CodeClipboard::default(),
+            locked_by_person: AtomicBool::new(false),
             settings: OnceLock::new(),
         }
     }
@@ -36,6 +41,15 @@ impl AppState {
     pub fn clock(&self) -> SystemClock {
         SystemClock {
             offset_s: self.settings().get().clock_correction_s,
+        }
+    }
+
+    /// Locks the vault on the person's request: wipes the key and secrets, and keeps it locked
+    /// (no keyring reopening) until the password is given.
+    pub fn lock_by_person(&self) {
+        self.locked_by_person.store(true, Ordering::SeqCst);
+        if let Some(vault) = self.vault.lock().ok().and_then(|mut v| v.take()) {
+            vault.lock();
         }
     }
 

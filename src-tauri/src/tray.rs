@@ -88,15 +88,8 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
             match id {
                 "toggle" => toggle_main_window(app),
                 "lock" => {
-                    if let Some(vault) = app
-                        .state::<AppState>()
-                        .vault
-                        .lock()
-                        .ok()
-                        .and_then(|mut v| v.take())
-                    {
-                        vault.lock();
-                    }
+                    app.state::<AppState>().lock_by_person();
+                    update_accounts(app, Vec::new());
                     use tauri::Emitter;
                     let _ = app.emit("vault-locked", ());
                 }

@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   addLink,
   byId,
@@ -212,5 +213,29 @@ describe("Tweestap app in Dutch", () => {
     await session.waitFor("#add-heading", {
       predicate: async (el) => (await session.text(el)) === "Add an account",
     });
+  });
+});
+
+describe("A vault with its key in the keyring and a password", () => {
+  let app;
+
+  after(async () => {
+    await quit(app);
+  });
+
+  it("stays locked after Lock until the password is given (the keyring does not reopen it)", async () => {
+    app = await launch("en_US.UTF-8");
+    const s = app.session;
+    await createVault(s, { keyring: true, password: "sleutelbos-en-wachtwoord" });
+    await addLink(s, byId("basic-google-example").input);
+    await s.waitFor('[data-testid="code"]');
+    await s.click(await s.find('[data-testid="lock"]'));
+    await s.waitFor('[data-testid="vault-unlock"]');
+    await sleep(1500); // any keyring reopening would have happened by now
+    assert.equal((await s.findAll('[data-testid="code"]')).length, 0);
+    assert.equal(await s.attribute(await s.find('[data-testid="app"]'), "data-vault"), "locked");
+    await s.type(await s.find('[data-testid="unlock-password"]'), "sleutelbos-en-wachtwoord");
+    await s.click(await s.find('[data-testid="unlock-submit"]'));
+    await s.waitFor('[data-testid="code"]', { timeoutMs: 30000 });
   });
 });

@@ -7,11 +7,17 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { APP, addLink, byId, cliCode, cliList, createVault, launch, newHome, quit, saveScreenshot, shownRows } from "./helpers.mjs";
 
+/** The clipboard's text; "" when it holds none (xclip: "target STRING not available"). */
 function clipboardText() {
   try {
-    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", timeout: 5000 });
-  } catch {
-    return ""; // empty clipboard: xclip exits non-zero
+    return execFileSync("xclip", ["-o", "-selection", "clipboard"], {
+      encoding: "utf8",
+      timeout: 5000,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (e) {
+    if (/not available/.test(String(e.stderr))) return "";
+    throw e;
   }
 }
 
@@ -106,6 +112,7 @@ describe("Everyday use of the code list", () => {
     await session.click(await session.find('[data-testid="manual-submit"]'));
     const error = await session.waitFor('[data-testid="add-error"]');
     assert.equal(await session.attribute(error, "data-error-kind"), "invalid_secret");
+    assert.match(await session.text(error), /secret key in the link is not valid/);
   });
 
   it("puts a favourite on top, renames, removes with undo", async () => {

@@ -1,7 +1,8 @@
 // Shared by the end-to-end suites: starting the real app under tauri-driver, the first-run
 // vault, reading the shown codes, and the CLI as the reference.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,9 +75,22 @@ export async function launch(locale, home = newHome(), extraEnv = {}) {
   }
 }
 
-export async function quit({ driver, session }) {
+export async function quit({ driver, session } = {}) {
   await session?.delete();
   await driver?.stop();
+  await appGone();
+}
+
+/** Waits until no app process is left (killing stragglers after 10 s). The app is a single
+ * instance per D-Bus session: a new start while an old one is still exiting would only hand
+ * over to it and quit. */
+export async function appGone() {
+  for (let i = 0; i < 100; i++) {
+    const r = spawnSync("pgrep", ["-f", APP]);
+    if (r.status !== 0) return;
+    if (i === 99) spawnSync("pkill", ["-9", "-f", APP]);
+    await sleep(100);
+  }
 }
 
 /** First run: creates the vault (keyring on unless `password` is given without it). */
