@@ -6,7 +6,7 @@ use tauri::State;
 use tweestap_core::Account;
 use tweestap_core::otp::Clock;
 use tweestap_core::uri;
-use tweestap_core::vault::{AddOutcome, CreateOptions, KdfParams, Unlock, VaultStore};
+use tweestap_core::vault::{CreateOptions, KdfParams, Unlock, VaultStore};
 use zeroize::Zeroizing;
 
 use crate::error::UiError;
@@ -267,21 +267,10 @@ pub fn add_account(
 ) -> Result<AddedAccount, UiError> {
     let (issuer, name) = (account.issuer.clone(), account.account.clone());
     with_vault(state, |vault| {
-        let (id, status) = match vault.add(account.clone())? {
-            AddOutcome::Added { id } => (id, "added"),
-            AddOutcome::Exists {
-                id,
-                same_secret: true,
-            } => (id, "unchanged"),
-            AddOutcome::Exists { id, .. } if replace => {
-                vault.replace(&id, account)?;
-                (id, "replaced")
-            }
-            AddOutcome::Exists { id, .. } => (id, "conflict"),
-        };
+        let (id, status) = vault.add_or_replace_all(vec![account], replace)?.remove(0);
         Ok(AddedAccount {
             id,
-            status,
+            status: status.as_str(),
             issuer,
             account: name,
         })

@@ -565,3 +565,48 @@ fn handles_can_live_in_app_state() {
     shareable::<VaultStore>();
     shareable::<VaultError>();
 }
+
+#[test]
+fn add_or_replace_all_reports_every_account_and_replaces_only_when_asked() {
+    use tweestap_core::vault::AddStatus;
+    let dir = TempDir::new("addreplace");
+    let (store, _) = keyring_vault(&dir);
+    let mut v = store.unlock(Unlock::Keyring).unwrap();
+    let first = v
+        .add_or_replace_all(vec![totp("BLk", "jan", b"12345678901234567890")], false)
+        .unwrap();
+    let [(id, AddStatus::Added)] = first.as_slice() else {
+        panic!("{first:?}")
+    };
+    let again = vec![
+        totp("BLk", "jan", b"12345678901234567890"),
+        totp("Bank", "piet", b"abcdefghijabcdefghij"),
+    ];
+    let statuses: Vec<AddStatus> = v
+        .add_or_replace_all(again, false)
+        .unwrap()
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(statuses, [AddStatus::Unchanged, AddStatus::Added]);
+    let reset = || vec![totp("BLk", "jan", b"09876543210987654321")];
+    assert_eq!(
+        v.add_or_replace_all(reset(), false).unwrap()[0],
+        (id.clone(), AddStatus::Conflict)
+    );
+    let before = v.account(id).unwrap();
+    assert_eq!(
+        before.secret.expose(),
+        b"12345678901234567890",
+        "a conflict changes nothing"
+    );
+    assert_eq!(
+        v.add_or_replace_all(reset(), true).unwrap()[0],
+        (id.clone(), AddStatus::Replaced)
+    );
+    assert_eq!(
+        v.account(id).unwrap().secret.expose(),
+        b"09876543210987654321"
+    );
+    assert_eq!(v.list().len(), 2);
+}

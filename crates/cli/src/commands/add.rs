@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::ArgGroup;
 use serde::Serialize;
-use tweestap_core::vault::{AddOutcome, Vault};
+use tweestap_core::vault::Vault;
 use tweestap_core::{Account, Link, display_label as label, parse_link};
 
 use super::key_args::KeyArgs;
@@ -165,31 +165,18 @@ fn add(
         .iter()
         .map(|a| (a.issuer.clone(), a.account.clone()))
         .collect();
-    let replacements: Vec<Account> = accounts.clone();
-    let outcomes = vault.add_all(accounts)?;
-    let mut report = Report {
-        accounts: Vec::new(),
-        failed,
-    };
-    for ((outcome, (issuer, account)), new) in outcomes.into_iter().zip(names).zip(replacements) {
-        let (id, status) = match outcome {
-            AddOutcome::Added { id } => (id, "added"),
-            AddOutcome::Exists {
+    let done = vault.add_or_replace_all(accounts, replace)?;
+    Ok(Report {
+        accounts: done
+            .into_iter()
+            .zip(names)
+            .map(|((id, status), (issuer, account))| Added {
                 id,
-                same_secret: true,
-            } => (id, "unchanged"),
-            AddOutcome::Exists { id, .. } if replace => {
-                vault.replace(&id, new)?;
-                (id, "replaced")
-            }
-            AddOutcome::Exists { id, .. } => (id, "conflict"),
-        };
-        report.accounts.push(Added {
-            id,
-            issuer,
-            account,
-            status,
-        });
-    }
-    Ok(report)
+                issuer,
+                account,
+                status: status.as_str(),
+            })
+            .collect(),
+        failed,
+    })
 }

@@ -185,6 +185,30 @@ pub enum AddOutcome {
     Exists { id: String, same_secret: bool },
 }
 
+/// What [`Vault::add_or_replace_all`] did with one account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddStatus {
+    Added,
+    /// Already there with the same key: nothing changed.
+    Unchanged,
+    /// The login was there with another key, which was replaced (re-enrollment).
+    Replaced,
+    /// The login is there with another key and replacing was not asked for: nothing changed.
+    Conflict,
+}
+
+impl AddStatus {
+    /// `added`, `unchanged`, `replaced`, `conflict`: the names the CLI JSON and the UI use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AddStatus::Added => "added",
+            AddStatus::Unchanged => "unchanged",
+            AddStatus::Replaced => "replaced",
+            AddStatus::Conflict => "conflict",
+        }
+    }
+}
+
 impl AddOutcome {
     pub fn id(&self) -> &str {
         match self {
@@ -643,6 +667,33 @@ impl Vault {
     pub fn add(&mut self, account: Account) -> Result<AddOutcome> {
         let mut outcomes = self.add_all(vec![account])?;
         Ok(outcomes.remove(0))
+    }
+
+    /// Adds accounts as [`Vault::add_all`] does; a login that exists with another key gets the
+    /// new key when `replace` is set (after a reset at the portal), else is reported as a
+    /// conflict. One `(id, status)` per account, in order.
+    pub fn add_or_replace_all(
+        &mut self,
+        accounts: Vec<Account>,
+        replace: bool,
+    ) -> Result<Vec<(String, AddStatus)>> {
+        let outcomes = self.add_all(accounts.clone())?;
+        let mut done = Vec::with_capacity(outcomes.len());
+        for (outcome, account) in outcomes.into_iter().zip(accounts) {
+            done.push(match outcome {
+                AddOutcome::Added { id } => (id, AddStatus::Added),
+                AddOutcome::Exists {
+                    id,
+                    same_secret: true,
+                } => (id, AddStatus::Unchanged),
+                AddOutcome::Exists { id, .. } if replace => {
+                    self.replace(&id, account)?;
+                    (id, AddStatus::Replaced)
+                }
+                AddOutcome::Exists { id, .. } => (id, AddStatus::Conflict),
+            });
+        }
+        Ok(done)
     }
 
     /// Adds several accounts in one write (an import, a migration QR): one outcome each, in
