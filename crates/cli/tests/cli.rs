@@ -4,47 +4,12 @@
 #[path = "../../core/tests/support/mod.rs"]
 mod support;
 
-use std::process::Command;
+mod cli_support;
 
+use cli_support::tweestap;
 use serde_json::{Value, json};
 use support::{Failures, check_cases, without_check};
 use tweestap_core::otp;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn tweestap(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_tweestap"))
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("run tweestap");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {:?}", self.stdout))
-    }
-
-    /// Exit 2 with exactly one line in all (on `stream`), and no panic text.
-    fn is_one_line_bad_input(&self) -> bool {
-        let all = format!("{}{}", self.stdout, self.stderr);
-        self.code == 2
-            && all.lines().count() == 1
-            && all.ends_with('\n')
-            && !all.contains("panicked")
-            && !all.contains("RUST_BACKTRACE")
-    }
-}
 
 fn otp_of(expected_check: &Value) -> &str {
     expected_check["otp"].as_str().unwrap()

@@ -6,92 +6,17 @@
 #[path = "../../core/tests/support/mod.rs"]
 mod support;
 
+mod cli_support;
+
 #[path = "../../core/tests/import_support/mod.rs"]
 mod import_support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
+use cli_support::{Dir, Run, tweestap};
 use import_support::{account_object, own_expected, own_fixtures_dir};
 use serde_json::{Value, json};
 use support::{Failures, fixtures_dir, vectors};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}): {:?} / {:?}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-
-    fn ok(self) -> Self {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    /// `(exit status, error kind)`.
-    fn error(&self) -> (i32, String) {
-        let kind = serde_json::from_str::<Value>(&self.stdout)
-            .ok()
-            .and_then(|v| v["error"]["kind"].as_str().map(str::to_owned))
-            .unwrap_or_else(|| format!("<no JSON error: {:?} {:?}>", self.stdout, self.stderr));
-        (self.code, kind)
-    }
-}
-
-fn tweestap(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_tweestap"))
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("TWEESTAP_VAULT")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run tweestap");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("tweestap-import-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn s(p: &Path) -> String {
     p.display().to_string()

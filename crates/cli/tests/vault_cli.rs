@@ -3,94 +3,16 @@
 //! real Secret Service when run under `scripts/with-keyring` (as `make test` does).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
+mod cli_support;
+
+use cli_support::{Dir, tweestap};
 use serde_json::Value;
 
 const URI: &str = "otpauth://totp/BLk:jan%40example.nl?secret=JBSWY3DPEHPK3PXP&issuer=BLk";
 const RESET_URI: &str = "otpauth://totp/BLk:jan%40example.nl?secret=KRSXG5CTMVRXEZLU&issuer=BLk";
 const AT: &str = "1700000000";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}): {:?} / {:?}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-
-    fn ok(self) -> Self {
-        assert_eq!(
-            self.code, 0,
-            "stdout: {}\nstderr: {}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn error_kind(&self) -> String {
-        self.json()["error"]["kind"]
-            .as_str()
-            .unwrap_or("")
-            .to_owned()
-    }
-}
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("tweestap-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    }
-
-    fn vault(&self) -> String {
-        self.0.join("vault.tweestap").display().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tweestap(args: &[&str]) -> Run {
-    tweestap_env(args, &[])
-}
-
-fn tweestap_env(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tweestap"));
-    cmd.args(args)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("TWEESTAP_VAULT")
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let output = cmd.output().expect("run tweestap");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
 
 /// `args` followed by the headless vault options.
 fn with_vault<'a>(args: &[&'a str], vault: &'a str, password_file: &'a str) -> Vec<&'a str> {
