@@ -4,6 +4,7 @@
 pub mod account;
 pub mod base32;
 pub mod base64;
+pub mod civil;
 pub mod clock_check;
 pub mod error;
 pub mod export;
