@@ -89,6 +89,7 @@ pub fn copy_code(
     state.clipboard.set(&code)?;
     let generation = state.clipboard.generation.fetch_add(1, Ordering::SeqCst) + 1;
     let clear_after_s = state.settings().get().clipboard_clear_s;
+    log::debug!("code of account {id} copied; cleared after {clear_after_s} s");
     if clear_after_s > 0 {
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(u64::from(clear_after_s)));

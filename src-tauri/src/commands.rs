@@ -161,6 +161,10 @@ pub async fn create_vault(
                 password: password.as_ref().map(|p| p.as_str()),
                 kdf: KdfParams::DEFAULT,
             })?;
+            log::info!(
+                "vault created (keyring: {use_keyring}, password: {})",
+                password.is_some()
+            );
             state.install(vault, epoch)?;
         }
         status_now(state)
@@ -177,6 +181,7 @@ pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatu
             let _opening = state.opening()?;
             let epoch = state.lock_epoch();
             let vault = state.store()?.unlock(Unlock::Password(&password))?;
+            log::info!("vault unlocked with the password");
             if state.install(vault, epoch)? {
                 state
                     .locked_by_person
@@ -194,6 +199,7 @@ pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatu
 pub fn lock_vault(app: AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
     state.lock_by_person();
     crate::tray::update_accounts(&app, Vec::new());
+    log::info!("vault locked by the person");
     Ok(())
 }
 
@@ -314,6 +320,7 @@ pub fn add_account(
     let (issuer, name) = (account.issuer.clone(), account.account.clone());
     with_vault(state, |vault| {
         let (id, status) = vault.add_or_replace_all(vec![account], replace)?.remove(0);
+        log::info!("account {id}: {}", status.as_str());
         Ok(AddedAccount {
             id,
             status,

@@ -12,17 +12,21 @@ pub struct UiError {
 
 impl UiError {
     pub fn from_kind<E: ErrorKind>(error: &E) -> Self {
-        Self {
+        let failed = Self {
             kind: error.kind().to_owned(),
             message: error.to_string(),
-        }
+        };
+        log::debug!("command failed: {failed}");
+        failed
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
-        Self {
+        let failed = Self {
             kind: "internal".to_owned(),
             message: message.into(),
-        }
+        };
+        log::error!("{failed}");
+        failed
     }
 
     /// A command that needs the open vault was called while it is locked.

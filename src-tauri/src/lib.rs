@@ -4,6 +4,7 @@
 pub mod bindings;
 mod clipboard;
 mod commands;
+mod desktop;
 mod error;
 mod links;
 mod portal;
@@ -14,6 +15,29 @@ mod tray;
 
 pub use error::UiError;
 
+/// Log to stderr and to a file in the app's log folder (for the helpdesk), at the level in
+/// `TWEESTAP_LOG` (`error` … `trace`; default `info`). Nothing logged may carry a secret:
+/// the end-to-end suite runs at `trace` and searches every log for the keys it used.
+fn logging() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    use tauri_plugin_log::{RotationStrategy, Target, TargetKind};
+    let level = std::env::var("TWEESTAP_LOG")
+        .ok()
+        .and_then(|l| l.parse::<log::LevelFilter>().ok())
+        .unwrap_or(log::LevelFilter::Info);
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .targets([
+            Target::new(TargetKind::Stderr),
+            Target::new(TargetKind::LogDir {
+                file_name: Some("tweestap".into()),
+            }),
+        ])
+        .level(level)
+        .max_file_size(1_000_000)
+        .rotation_strategy(RotationStrategy::KeepOne)
+        .build()
+}
+
 pub fn run() {
     tauri::Builder::default()
         // First, so a second launch only focuses the running window.
@@ -21,7 +45,18 @@ pub fn run() {
             tray::show_main_window(app);
         }))
         .plugin(tauri_plugin_deep_link::init())
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Visibility is not restored: the window starts hidden and `desktop` shows it unless
+        // the person chose to start minimised.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::all()
+                        - tauri_plugin_window_state::StateFlags::VISIBLE,
+                )
+                .build(),
+        )
+        .plugin(desktop::shortcut_plugin())
+        .plugin(logging())
         .plugin(tauri_plugin_opener::init())
         .manage(portal::PracticePortal::default())
         .manage(state::AppState::new())
@@ -29,7 +64,10 @@ pub fn run() {
             use tauri::Manager;
             let settings = settings::SettingsStore::load(app.handle());
             let _ = app.state::<state::AppState>().settings.set(settings);
+            log::info!("Tweestap {} starting", env!("CARGO_PKG_VERSION"));
             tray::install(app.handle())?;
+            desktop::register_saved_shortcut(app.handle());
+            desktop::show_window_at_start(app.handle());
             links::install(app.handle());
             Ok(())
         })

@@ -110,6 +110,12 @@ pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError>
             index: b.batch_index,
             size: b.batch_size,
         });
+    log::info!(
+        "scan: {} texts, {} accounts, problems {:?}",
+        texts.len(),
+        accounts.len(),
+        problems.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>()
+    );
     Ok(ScanReport {
         accounts,
         problems,

@@ -30,6 +30,12 @@ pub struct Settings {
     /// Seconds added to this computer's clock for every code (after a clock check, when the
     /// person chose to correct rather than fix the system clock). The one time correction.
     pub clock_correction_s: i64,
+    /// Start with the window hidden (in the tray); a second launch or the tray shows it.
+    pub start_minimised: bool,
+    /// A system-wide shortcut that shows Tweestap, e.g. `Ctrl+Alt+T`; empty: none.
+    pub global_shortcut: String,
+    /// `nl` or `en`; empty follows the system language. The tray menu uses it too.
+    pub language: String,
 }
 
 impl Default for Settings {
@@ -42,6 +48,9 @@ impl Default for Settings {
             clock_check_enabled: false,
             clock_check_url: tweestap_core::clock_check::DEFAULT_URL.to_string(),
             clock_correction_s: 0,
+            start_minimised: false,
+            global_shortcut: String::new(),
+            language: String::new(),
         }
     }
 }
@@ -85,6 +94,10 @@ impl Settings {
         {
             return Err(bad("the clock check address (it must start with https://)"));
         }
+        if !matches!(self.language.as_str(), "" | "nl" | "en") {
+            return Err(bad("the language"));
+        }
+        crate::desktop::parse_shortcut(&self.global_shortcut)?;
         Ok(())
     }
 }
@@ -150,10 +163,27 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
     state.settings().get()
 }
 
+/// Validates and saves the settings, then applies what takes effect at once: the global
+/// shortcut (registered before saving, so a shortcut another program holds is refused and the
+/// old one kept) and the tray's language.
 #[tauri::command]
 #[specta::specta]
-pub fn set_settings(settings: Settings, state: State<'_, AppState>) -> Result<Settings, UiError> {
-    state.settings().save(settings)
+pub fn set_settings(
+    settings: Settings,
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Settings, UiError> {
+    settings.validate()?;
+    let before = state.settings().get();
+    let shortcut = settings.global_shortcut.clone();
+    crate::desktop::replace_shortcut(&app, &before.global_shortcut, &shortcut)?;
+    let saved = state.settings().save(settings).inspect_err(|_| {
+        let _ = crate::desktop::replace_shortcut(&app, &shortcut, &before.global_shortcut);
+    })?;
+    if saved.language != before.language {
+        crate::tray::refresh_language(&app);
+    }
+    Ok(saved)
 }
 
 #[derive(Serialize, specta::Type)]

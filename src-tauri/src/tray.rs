@@ -33,10 +33,11 @@ fn toggle_main_window(app: &AppHandle) {
     }
 }
 
-/// Labels come from the UI catalogs' language at start; the tray is secondary, so English and
-/// Dutch words are both short and shown together where needed.
+/// Labels come from the UI's catalogs, in the person's language (`desktop::language`).
 fn build_menu(app: &AppHandle, accounts: &[(String, String)]) -> tauri::Result<Menu<Wry>> {
-    let mut copy = SubmenuBuilder::new(app, "Code kopiëren / Copy code");
+    let language = crate::desktop::language(app);
+    let text = |key: &str| crate::desktop::text(language, key);
+    let mut copy = SubmenuBuilder::new(app, text("tray.copy"));
     if accounts.is_empty() {
         copy = copy.item(&MenuItem::with_id(app, "none", "—", false, None::<&str>)?);
     }
@@ -53,7 +54,7 @@ fn build_menu(app: &AppHandle, accounts: &[(String, String)]) -> tauri::Result<M
         .item(&MenuItem::with_id(
             app,
             "toggle",
-            "Tweestap tonen/verbergen · Show/hide",
+            text("tray.toggle"),
             true,
             None::<&str>,
         )?)
@@ -61,7 +62,7 @@ fn build_menu(app: &AppHandle, accounts: &[(String, String)]) -> tauri::Result<M
         .item(&MenuItem::with_id(
             app,
             "lock",
-            "Vergrendelen · Lock",
+            text("tray.lock"),
             true,
             None::<&str>,
         )?)
@@ -69,7 +70,7 @@ fn build_menu(app: &AppHandle, accounts: &[(String, String)]) -> tauri::Result<M
         .item(&MenuItem::with_id(
             app,
             "quit",
-            "Afsluiten · Quit",
+            text("tray.quit"),
             true,
             None::<&str>,
         )?)
@@ -118,6 +119,22 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     }
     builder.build(app)?;
     Ok(())
+}
+
+/// Rebuilds the menu after the person switched language.
+pub fn refresh_language(app: &AppHandle) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || rebuild_menu(&handle));
+}
+
+fn rebuild_menu(app: &AppHandle) {
+    let Some(known) = app.try_state::<TrayAccounts>() else {
+        return;
+    };
+    let accounts = known.0.lock().map(|a| a.clone()).unwrap_or_default();
+    if let (Some(tray), Ok(menu)) = (app.tray_by_id(TRAY_ID), build_menu(app, &accounts)) {
+        let _ = tray.set_menu(Some(menu));
+    }
 }
 
 /// Puts the unlocked vault's accounts in the quick-copy menu (empty when locked). Callable from

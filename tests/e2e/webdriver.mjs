@@ -90,6 +90,9 @@ async function call(base, method, path, body) {
   return json.value;
 }
 
+/** WebDriver's code points for modifier keys. */
+export const KEY = { shift: "\uE008", ctrl: "\uE009", alt: "\uE00A" };
+
 export class Session {
   constructor(base, id) {
     this.base = base;
@@ -183,6 +186,13 @@ export class Session {
 
   type(el, text) {
     return this.cmd("POST", `/element/${el}/value`, { text });
+  }
+
+  /** Presses `keys` together (WebDriver key values, e.g. KEY.ctrl) and releases them. */
+  chord(...keys) {
+    const down = keys.map((value) => ({ type: "keyDown", value }));
+    const up = [...keys].reverse().map((value) => ({ type: "keyUp", value }));
+    return this.cmd("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions: [...down, ...up] }] });
   }
 
   execute(script, args = []) {

@@ -47,6 +47,11 @@ export const commands = {
 	/**  Copies the current code of account `id`. */
 	copyCode: (id: string) => __TAURI_INVOKE<Copied>("copy_code", { id }),
 	getSettings: () => __TAURI_INVOKE<Settings>("get_settings"),
+	/**
+	 *  Validates and saves the settings, then applies what takes effect at once: the global
+	 *  shortcut (registered before saving, so a shortcut another program holds is refused and the
+	 *  old one kept) and the tray's language.
+	 */
 	setSettings: (settings: Settings) => __TAURI_INVOKE<Settings>("set_settings", { settings }),
 	/**
 	 *  Compares this computer's clock with the configured server's `Date` header (only when the
@@ -239,6 +244,12 @@ export type Settings = {
 	 *  person chose to correct rather than fix the system clock). The one time correction.
 	 */
 	clock_correction_s: number,
+	/**  Start with the window hidden (in the tray); a second launch or the tray shows it. */
+	start_minimised: boolean,
+	/**  A system-wide shortcut that shows Tweestap, e.g. `Ctrl+Alt+T`; empty: none. */
+	global_shortcut: string,
+	/**  `nl` or `en`; empty follows the system language. The tray menu uses it too. */
+	language: string,
 };
 
 /**

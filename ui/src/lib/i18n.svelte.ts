@@ -6,8 +6,6 @@ export type MessageKey = keyof typeof en;
 
 export const catalogs: Record<Locale, Record<string, string>> = { en, nl };
 
-const STORAGE_KEY = "tweestap.locale";
-
 /** Dutch on Dutch systems (nl, nl-NL, nl_BE, …), English everywhere else. */
 export function localeFromSystem(tag: string | null | undefined): Locale {
   return tag && /^nl([-_]|$)/i.test(tag) ? "nl" : "en";
@@ -32,16 +30,15 @@ export function translate(
 class I18n {
   locale = $state<Locale>("en");
 
-  /** A choice the user made in the app wins over the system locale. */
-  init(systemTag: string | null | undefined): void {
-    const saved = globalThis.localStorage?.getItem(STORAGE_KEY);
-    this.locale = saved === "nl" || saved === "en" ? saved : localeFromSystem(systemTag);
+  /** A choice the person made in the app (the `language` setting, which the tray menu follows
+   * too) wins over the system locale. */
+  init(systemTag: string | null | undefined, chosen = ""): void {
+    this.locale = chosen === "nl" || chosen === "en" ? chosen : localeFromSystem(systemTag);
     this.applyToDocument();
   }
 
   set(locale: Locale): void {
     this.locale = locale;
-    globalThis.localStorage?.setItem(STORAGE_KEY, locale);
     this.applyToDocument();
   }
 

@@ -1,0 +1,179 @@
+//! Desktop integration that follows the settings: showing the window at start (or not, when
+//! the person chose to start minimised), the system-wide shortcut that brings Tweestap
+//! forward, and the language of the texts Rust shows itself (the tray menu), taken from the
+//! same nl/en catalogs as the UI.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use tauri::plugin::TauriPlugin;
+use tauri::{AppHandle, Manager, Wry};
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
+
+use crate::error::UiError;
+use crate::state::AppState;
+
+/// The window starts hidden (tauri.conf.json) so that "start minimised" never flashes it.
+pub fn show_window_at_start(app: &AppHandle) {
+    let settings = app.state::<AppState>().settings().get();
+    if settings.start_minimised {
+        log::info!("starting minimised to the tray");
+        return;
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+    }
+}
+
+/// The global-shortcut plugin, handling whichever shortcut the settings register.
+pub fn shortcut_plugin() -> TauriPlugin<Wry> {
+    tauri_plugin_global_shortcut::Builder::new()
+        .with_handler(|app, shortcut, event| {
+            if event.state == ShortcutState::Pressed {
+                summon_main_window(app, &shortcut.to_string());
+            }
+        })
+        .build()
+}
+
+/// The shortcut brings the window forward; pressed again while Tweestap is in front, it hides it.
+fn summon_main_window(app: &AppHandle, shortcut: &str) {
+    if let Some(window) = app.get_webview_window("main") {
+        let visible = window.is_visible().unwrap_or(false);
+        let focused = window.is_focused().unwrap_or(false);
+        log::debug!(
+            "global shortcut {shortcut} pressed (window visible: {visible}, focused: {focused})"
+        );
+        if visible && focused {
+            let _ = window.hide();
+        } else {
+            crate::tray::show_main_window(app);
+        }
+    }
+}
+
+/// `Ok(None)` for the empty setting (no shortcut).
+pub fn parse_shortcut(text: &str) -> Result<Option<Shortcut>, UiError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let shortcut = Shortcut::from_str(text).map_err(|e| UiError {
+        kind: "invalid_shortcut".to_owned(),
+        message: format!("{text} is not a keyboard shortcut: {e}"),
+    })?;
+    // A bare key (or Shift+key) would swallow ordinary typing in every other program.
+    let modifiers = shortcut
+        .mods
+        .difference(tauri_plugin_global_shortcut::Modifiers::SHIFT);
+    if modifiers.is_empty() {
+        return Err(UiError {
+            kind: "invalid_shortcut".to_owned(),
+            message: format!("{text} needs Ctrl, Alt or Super"),
+        });
+    }
+    Ok(Some(shortcut))
+}
+
+/// Swaps the registered shortcut `old` for `new`. When `new` cannot be registered (another
+/// program holds it), `old` stays registered and the error says so.
+pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiError> {
+    let old = parse_shortcut(old).ok().flatten();
+    let new_text = new.trim().to_owned();
+    let new = parse_shortcut(new)?;
+    if old == new {
+        return Ok(());
+    }
+    let shortcuts = app.global_shortcut();
+    if let Some(old) = old {
+        let _ = shortcuts.unregister(old);
+    }
+    if let Some(new) = new {
+        if let Err(e) = shortcuts.register(new) {
+            if let Some(old) = old {
+                let _ = shortcuts.register(old);
+            }
+            return Err(UiError {
+                kind: "shortcut_unavailable".to_owned(),
+                message: format!(
+                    "{new_text} could not be registered ({e}); another program may use it"
+                ),
+            });
+        }
+        log::info!("global shortcut {new_text} registered");
+    }
+    Ok(())
+}
+
+/// Registers the saved shortcut at start; a failure is logged, not fatal (the settings show
+/// the error again when the person saves another one).
+pub fn register_saved_shortcut(app: &AppHandle) {
+    let saved = app.state::<AppState>().settings().get().global_shortcut;
+    if let Err(e) = replace_shortcut(app, "", &saved) {
+        log::warn!("the saved global shortcut was not registered: {e}");
+    }
+}
+
+/// `nl` or `en`: the person's choice, else the system's language (Dutch on Dutch systems).
+pub fn language(app: &AppHandle) -> &'static str {
+    let chosen = app.state::<AppState>().settings().get().language;
+    match chosen.as_str() {
+        "nl" => "nl",
+        "en" => "en",
+        _ => match sys_locale::get_locale() {
+            Some(tag) if tag.to_ascii_lowercase().starts_with("nl") => "nl",
+            _ => "en",
+        },
+    }
+}
+
+/// A text from the UI's catalogs (ui/src/i18n), which Rust embeds at build time.
+pub fn text(language: &str, key: &str) -> String {
+    static CATALOGS: OnceLock<HashMap<&'static str, HashMap<String, String>>> = OnceLock::new();
+    let catalogs = CATALOGS.get_or_init(|| {
+        let parse = |json: &str| serde_json::from_str(json).unwrap_or_default();
+        HashMap::from([
+            ("nl", parse(include_str!("../../ui/src/i18n/nl.json"))),
+            ("en", parse(include_str!("../../ui/src/i18n/en.json"))),
+        ])
+    });
+    catalogs
+        .get(language)
+        .and_then(|c| c.get(key))
+        .or_else(|| catalogs.get("en").and_then(|c| c.get(key)))
+        .cloned()
+        .unwrap_or_else(|| key.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcuts_need_a_modifier_other_than_shift() {
+        assert!(parse_shortcut("").unwrap().is_none());
+        assert!(parse_shortcut("Ctrl+Alt+T").unwrap().is_some());
+        assert!(parse_shortcut("Super+Shift+2").unwrap().is_some());
+        assert_eq!(parse_shortcut("T").unwrap_err().kind, "invalid_shortcut");
+        assert_eq!(
+            parse_shortcut("Shift+T").unwrap_err().kind,
+            "invalid_shortcut"
+        );
+        assert_eq!(
+            parse_shortcut("Ctrl+Nonsense").unwrap_err().kind,
+            "invalid_shortcut"
+        );
+    }
+
+    #[test]
+    fn tray_texts_come_from_both_catalogs() {
+        for key in ["tray.toggle", "tray.copy", "tray.lock", "tray.quit"] {
+            let nl = text("nl", key);
+            let en = text("en", key);
+            assert_ne!(nl, key, "{key} missing from nl.json");
+            assert_ne!(en, key, "{key} missing from en.json");
+            assert_ne!(nl, en, "{key} is not translated");
+        }
+    }
+}
