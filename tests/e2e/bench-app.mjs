@@ -76,18 +76,20 @@ function pssKb(pids) {
   return sum;
 }
 
-function cpuTicks(pids) {
-  let sum = 0;
+/** utime + stime per process, keyed by "name (pid)". */
+function cpuTicksByProcess(pids) {
+  const ticks = new Map();
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      sum += Number(f[11]) + Number(f[12]); // utime + stime
+      ticks.set(`${name} (${pid})`, Number(f[11]) + Number(f[12]));
     } catch {
       // gone
     }
   }
-  return sum;
+  return ticks;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -123,15 +125,18 @@ async function footprint(binary, home, title) {
   await sleep(5000); // settle: first paint, list loaded
   const pids = tree(proc.pid);
   const pss = pssKb(pids);
-  const before = cpuTicks(tree(proc.pid));
+  const before = cpuTicksByProcess(tree(proc.pid));
   const t0 = performance.now();
   await sleep(IDLE_S * 1000);
-  const ticks = cpuTicks(tree(proc.pid)) - before;
+  const after = cpuTicksByProcess(tree(proc.pid));
   const seconds = (performance.now() - t0) / 1000;
   const hz = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
   proc.kill();
   await sleep(500);
-  return { pssMb: pss / 1024, processes: pids.length, cpuPct: (100 * ticks) / hz / seconds };
+  const pct = (ticks) => (100 * ticks) / hz / seconds;
+  const perProcess = [...after].map(([name, t]) => `${name} ${pct(t - (before.get(name) ?? 0)).toFixed(2)} %`);
+  const ticks = [...after].reduce((sum, [name, t]) => sum + t - (before.get(name) ?? 0), 0);
+  return { pssMb: pss / 1024, processes: pids.length, cpuPct: pct(ticks), perProcess };
 }
 
 const home = homeWithVault();
@@ -145,3 +150,4 @@ console.log(`  cold start to first code visible: median ${median(starts.map((s) 
 console.log(`  cold start to all ${ACCOUNTS} codes: median ${median(starts.map((s) => s.all)).toFixed(0)} ms`);
 console.log(`  memory (summed PSS, app + WebKit processes): ${app.pssMb.toFixed(0)} MB over ${app.processes} processes; empty Tauri window: ${empty.pssMb.toFixed(0)} MB over ${empty.processes}; ratio ${(app.pssMb / empty.pssMb).toFixed(2)} (target ≤ 1.25)`);
 console.log(`  CPU over ${IDLE_S} idle seconds: ${app.cpuPct.toFixed(2)} % of a core (target < 1 %); empty window: ${empty.cpuPct.toFixed(2)} %`);
+console.log(`    per process: ${app.perProcess.join(", ")}`);

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Session, startDriver } from "./webdriver.mjs";
@@ -12,7 +12,12 @@ export const APP = required("TWEESTAP_APP");
 export const CLI = required("TWEESTAP_CLI");
 export const FIXTURES = required("TWEESTAP_FIXTURES");
 export const ARTIFACTS = process.env.TWEESTAP_ARTIFACTS ?? join(tmpdir(), "tweestap-artifacts");
-mkdirSync(ARTIFACTS, { recursive: true });
+/** Everything the app and its drivers print, one file per suite process, and the list of app
+ * homes (each holds the app's own log file): read by no-secret-leaks.test.mjs. */
+export const LOGS = join(ARTIFACTS, "logs");
+mkdirSync(LOGS, { recursive: true });
+const suiteLog = join(LOGS, `e2e-${process.pid}.log`);
+export const HOMES_FILE = join(LOGS, "homes.txt");
 
 export function required(name) {
   const value = process.env[name];
@@ -42,7 +47,9 @@ export function cliCode(uri, at) {
 
 /** A throw-away HOME; the app keeps its vault in `<home>/.local/share/tweestap/`. */
 export function newHome() {
-  return mkdtempSync(join(tmpdir(), "tweestap-home-"));
+  const home = mkdtempSync(join(tmpdir(), "tweestap-home-"));
+  appendFileSync(HOMES_FILE, `${home}\n`);
+  return home;
 }
 
 export function vaultOf(home) {
@@ -63,7 +70,10 @@ export async function launch(locale, home = newHome(), extraEnv = {}) {
       LANGUAGE: "",
       ...extraEnv,
     },
-    log: (line) => process.env.E2E_VERBOSE && process.stderr.write(line),
+    log: (line) => {
+      appendFileSync(suiteLog, line);
+      if (process.env.E2E_VERBOSE) process.stderr.write(line);
+    },
   });
   try {
     const session = await Session.create(driver.base, APP);

@@ -17,6 +17,13 @@ export TAURI_DRIVER="${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.c
 export WEBKIT_DISABLE_DMABUF_RENDERER=1
 export LIBGL_ALWAYS_SOFTWARE=1
 mkdir -p "$TWEESTAP_ARTIFACTS"
+# The most verbose logging, so no-secret-leaks.test.mjs (last) searches everything the app says.
+export TWEESTAP_LOG="${TWEESTAP_LOG:-trace}"
+rm -rf "$TWEESTAP_ARTIFACTS/logs"
+suites=()
+for f in "${suites[@]}" "$here/no-secret-leaks.test.mjs"; do
+  [ "$(basename "$f")" = no-secret-leaks.test.mjs ] || suites+=("$f")
+done
 
 # A wedged app or driver fails its test after two minutes instead of hanging the run.
-exec "$root/scripts/with-session" node --test --test-concurrency=1 --test-timeout=120000 "$here"/*.test.mjs
+exec "$root/scripts/with-session" node --test --test-concurrency=1 --test-timeout=120000 "${suites[@]}" "$here/no-secret-leaks.test.mjs"
