@@ -18,7 +18,7 @@ APP_DEBUG := $(TARGET)/debug/tweestap-app
 CLI_DEBUG := $(TARGET)/debug/tweestap
 
 .PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
-        ui-check test test-rust test-ui test-e2e bench bench-app bundle screenshots
+        ui-check policy test test-rust test-ui test-e2e bench bench-app bundle screenshots
 
 help:
 	@echo "make run    build and start the Tweestap app"
@@ -42,6 +42,8 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 
 cargo-tools:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+	@command -v cargo-deny >/dev/null || cargo install cargo-deny --locked
+	@command -v cargo-machete >/dev/null || cargo install cargo-machete --locked
 
 ## App --------------------------------------------------------------------------------------
 
@@ -58,7 +60,7 @@ run: app-debug
 
 ## Checks -----------------------------------------------------------------------------------
 
-lint: fmt-check clippy ui-check
+lint: fmt-check policy clippy ui-check
 
 fmt-check:
 	cargo fmt --all --check
@@ -69,6 +71,13 @@ clippy: deps ui-build
 
 ui-check: ui-deps
 	cd ui && npm run check && npm run lint
+
+# Dependency policy (deny.toml, docs/DEPENDENCIES.md): licenses, banned crates, crates.io only,
+# and no unused dependencies. Offline; the advisories check needs the RustSec database from
+# GitHub, so it runs where that is reachable: `cargo deny check advisories`.
+policy: cargo-tools
+	cargo deny --offline check --hide-inclusion-graph licenses bans sources
+	cargo machete
 
 ## Tests ------------------------------------------------------------------------------------
 
