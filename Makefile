@@ -18,7 +18,8 @@ APP_DEBUG := $(TARGET)/debug/tweestap-app
 CLI_DEBUG := $(TARGET)/debug/tweestap
 
 .PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
-        ui-check bindings bindings-check test test-rust test-ui test-e2e bench bench-app bundle screenshots
+        ui-check bindings bindings-check policy test test-rust test-ui test-e2e bench bench-app bundle \
+        screenshots
 
 help:
 	@echo "make run    build and start the Tweestap app"
@@ -42,6 +43,8 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 
 cargo-tools:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+	@command -v cargo-deny >/dev/null || cargo install cargo-deny --locked
+	@command -v cargo-machete >/dev/null || cargo install cargo-machete --locked
 
 ## App --------------------------------------------------------------------------------------
 
@@ -58,7 +61,7 @@ run: app-debug
 
 ## Checks -----------------------------------------------------------------------------------
 
-lint: fmt-check clippy bindings-check ui-check
+lint: fmt-check policy clippy bindings-check ui-check
 
 fmt-check:
 	cargo fmt --all --check
@@ -81,6 +84,13 @@ bindings-check: ui-build
 	@tmp=$$(mktemp --suffix=.ts); trap 'rm -f "$$tmp"' EXIT; \
 	$(BINDINGS_GEN) "$$tmp"; \
 	diff -u ui/src/lib/bindings.ts "$$tmp" || { echo "ui/src/lib/bindings.ts is out of date: run make bindings"; exit 1; }
+
+# Dependency policy (deny.toml, docs/DEPENDENCIES.md): licenses, banned crates, crates.io only,
+# and no unused dependencies. Offline; the advisories check needs the RustSec database from
+# GitHub, so it runs where that is reachable: `cargo deny check advisories`.
+policy: cargo-tools
+	cargo deny --offline check --hide-inclusion-graph licenses bans sources
+	cargo machete
 
 ## Tests ------------------------------------------------------------------------------------
 
