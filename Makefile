@@ -89,6 +89,7 @@ bindings-check: ui-build
 # and no unused dependencies. Offline; the advisories check needs the RustSec database from
 # GitHub, so it runs where that is reachable: `cargo deny check advisories`.
 policy: cargo-tools
+	cargo fetch --locked -q  # every platform's crates, which cargo deny's metadata reads offline
 	cargo deny --offline check --hide-inclusion-graph licenses bans sources
 	cargo machete
 
