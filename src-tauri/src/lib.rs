@@ -9,6 +9,7 @@ mod portal;
 mod scan;
 mod settings;
 mod state;
+mod transfer;
 mod tray;
 
 pub use error::UiError;
@@ -22,6 +23,9 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        // Only for the Rust side's open and save dialogs (import, export); the window is granted
+        // none of its commands.
+        .plugin(tauri_plugin_dialog::init())
         .manage(portal::PracticePortal::default())
         .manage(state::AppState::new())
         .setup(|app| {
@@ -60,6 +64,12 @@ pub fn run() {
             links::take_opened_link,
             portal::open_practice_portal,
             settings::check_clock,
+            transfer::import_pick,
+            transfer::import_password,
+            transfer::import_commit,
+            transfer::import_cancel,
+            transfer::export_file,
+            transfer::export_google_qr,
         ])
         .run(tauri::generate_context!())
         .expect("Tweestap could not start its window");

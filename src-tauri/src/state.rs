@@ -8,6 +8,7 @@ use crate::clipboard::CodeClipboard;
 use crate::error::UiError;
 use crate::scan::Pending;
 use crate::settings::SettingsStore;
+use crate::transfer::Transfers;
 
 /// The app's one vault: where it lives and, while unlocked, the open vault (its key and
 /// secrets stay in this process and are wiped when it is locked or the app exits).
@@ -17,6 +18,8 @@ pub struct AppState {
     pub vault: Mutex<Option<Vault>>,
     /// Accounts found by scanning, waiting to be added, and the running webcam scan.
     pub pending: Pending,
+    /// The import being previewed (its files and keys), until committed or cancelled.
+    pub transfers: Transfers,
     pub clipboard: CodeClipboard,
     /// The person locked the vault (button, tray or auto-lock): do not reopen it from the
     /// keyring until they unlock with the password.
@@ -31,6 +34,7 @@ impl AppState {
             store: VaultStore::locate(None).map_err(|e| UiError::from_kind(&e)),
             vault: Mutex::new(None),
             pending: Pending::default(),
+            transfers: Transfers::default(),
             clipboard: CodeClipboard::default(),
             locked_by_person: AtomicBool::new(false),
             settings: OnceLock::new(),
@@ -48,6 +52,8 @@ impl AppState {
     /// (no keyring reopening) until the password is given.
     pub fn lock_by_person(&self) {
         self.locked_by_person.store(true, Ordering::SeqCst);
+        self.pending.clear();
+        self.transfers.clear();
         if let Some(vault) = self.vault.lock().ok().and_then(|mut v| v.take()) {
             vault.lock();
         }
