@@ -127,7 +127,9 @@ export interface ScanReport {
   accounts: FoundAccount[];
   problems: FoundProblem[];
   no_code: boolean;
-  batch: { index: number; size: number } | null;
+  /** A Google Authenticator export in several codes: how many were scanned (its accounts come
+   * once all are). */
+  batch: { received: number; total: number; missing: number[] } | null;
 }
 
 export interface CameraView {
@@ -242,4 +244,134 @@ export function takeOpenedLink(): Promise<ScanReport | null> {
 /** Starts the practice portal inside the app and opens it in the browser. */
 export function openPracticePortal(): Promise<{ url: string; opened: boolean }> {
   return invoke<{ url: string; opened: boolean }>("open_practice_portal");
+}
+
+// --- Import and export (src-tauri/src/transfer.rs) -------------------------------------------
+
+/** What a slow import or export step is doing. */
+export type TransferProgress =
+  | { stage: "reading"; bytes: number }
+  | { stage: "decrypting" }
+  | { stage: "checking"; accounts: number }
+  | { stage: "saving"; accounts: number }
+  | { stage: "confirming_password" }
+  | { stage: "encrypting" }
+  | { stage: "writing"; accounts: number };
+
+/** One account of an import file, without its key. */
+export interface ImportRow {
+  index: number;
+  issuer: string;
+  account: string;
+  type: string;
+  /** `conflict`: the login is in the vault (or earlier in the file, `in_file`) with another key. */
+  status: "new" | "identical" | "conflict";
+  in_file: boolean;
+}
+
+export interface SkippedRow {
+  reason: string;
+  issuer: string;
+  account: string;
+}
+
+/** Google Authenticator export in several QR codes: how many were given. */
+export interface ExportProgress {
+  batch_id: number;
+  received: number;
+  total: number;
+  missing: number[];
+}
+
+export interface ImportView {
+  token: string;
+  files: string[];
+  format: string | null;
+  needs_password: boolean;
+  complete: boolean;
+  exports: ExportProgress[];
+  accounts: ImportRow[];
+  skipped: SkippedRow[];
+}
+
+export type ConflictChoice = "replace" | "keep_both";
+
+export interface ImportDone {
+  added: number;
+  replaced: number;
+  kept_both: number;
+  unchanged: number;
+  skipped: number;
+}
+
+function progressChannel(onProgress: (p: TransferProgress) => void): Channel<TransferProgress> {
+  const events = new Channel<TransferProgress>();
+  events.onmessage = onProgress;
+  return events;
+}
+
+/** Shows the open dialog (titled `title`) and reads the file; with `token`, the file joins that
+ * import (the next QR image of a Google export). `null` when the dialog was cancelled. */
+export function importPick(
+  token: string | null,
+  title: string,
+  onProgress: (p: TransferProgress) => void,
+): Promise<ImportView | null> {
+  return invoke<ImportView | null>("import_pick", { token, title, events: progressChannel(onProgress) });
+}
+
+export function importPassword(
+  token: string,
+  password: string,
+  onProgress: (p: TransferProgress) => void,
+): Promise<ImportView> {
+  return invoke<ImportView>("import_password", { token, password, events: progressChannel(onProgress) });
+}
+
+export function importCommit(
+  token: string,
+  choices: { index: number; choice: ConflictChoice }[],
+  onProgress: (p: TransferProgress) => void,
+): Promise<ImportDone> {
+  return invoke<ImportDone>("import_commit", { token, choices, events: progressChannel(onProgress) });
+}
+
+export function importCancel(token: string): Promise<void> {
+  return invoke<void>("import_cancel", { token });
+}
+
+export type ExportFormat = "backup" | "aegis" | "aegis_plain" | "uris";
+
+/** The person's confirmation: the vault password (a vault with one), or `confirmed` (keyring
+ * only); encrypted files use `file_password`, else the vault password. */
+export interface ExportConfirm {
+  vault_password: string | null;
+  confirmed: boolean;
+  file_password: string | null;
+}
+
+/** Writes the export to the file chosen in the save dialog; `null` when it was cancelled. */
+export function exportFile(
+  format: ExportFormat,
+  confirm: ExportConfirm,
+  title: string,
+  onProgress: (p: TransferProgress) => void,
+): Promise<{ path: string; accounts: number } | null> {
+  return invoke<{ path: string; accounts: number } | null>("export_file", {
+    format,
+    confirm,
+    title,
+    events: progressChannel(onProgress),
+  });
+}
+
+/** The Google Authenticator export QR codes (PNG data URLs). They carry the keys. */
+export interface GoogleQrView {
+  codes: string[];
+  accounts: number;
+  skipped: SkippedRow[];
+}
+
+export function exportGoogleQr(confirm: ExportConfirm): Promise<GoogleQrView> {
+  return invoke<GoogleQrView>("export_google_qr", { confirm });
 }
