@@ -18,7 +18,7 @@ APP_DEBUG := $(TARGET)/debug/tweestap-app
 CLI_DEBUG := $(TARGET)/debug/tweestap
 
 .PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
-        ui-check test test-rust test-ui test-e2e bench bench-app bundle screenshots
+        ui-check bindings bindings-check test test-rust test-ui test-e2e bench bench-app bundle screenshots
 
 help:
 	@echo "make run    build and start the Tweestap app"
@@ -58,7 +58,7 @@ run: app-debug
 
 ## Checks -----------------------------------------------------------------------------------
 
-lint: fmt-check clippy ui-check
+lint: fmt-check clippy bindings-check ui-check
 
 fmt-check:
 	cargo fmt --all --check
@@ -69,6 +69,18 @@ clippy: deps ui-build
 
 ui-check: ui-deps
 	cd ui && npm run check && npm run lint
+
+# ui/src/lib/bindings.ts is generated from the Rust commands (src-tauri/src/bindings.rs).
+BINDINGS_GEN := cargo run --locked -q -p tweestap-app --example export_bindings --
+
+bindings: ui-build
+	$(BINDINGS_GEN) $(ROOT)/ui/src/lib/bindings.ts
+
+# Fails when the committed bindings differ from what the Rust code generates.
+bindings-check: ui-build
+	@tmp=$$(mktemp --suffix=.ts); trap 'rm -f "$$tmp"' EXIT; \
+	$(BINDINGS_GEN) "$$tmp"; \
+	diff -u ui/src/lib/bindings.ts "$$tmp" || { echo "ui/src/lib/bindings.ts is out of date: run make bindings"; exit 1; }
 
 ## Tests ------------------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ pub struct CodeClipboard {
     generation: AtomicU64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct Copied {
     /// Seconds until the clipboard is wiped; 0 when it is kept.
     pub clear_after_s: u32,
@@ -78,6 +78,7 @@ impl CodeClipboard {
 
 /// Copies the current code of account `id`.
 #[tauri::command]
+#[specta::specta]
 pub fn copy_code(
     id: String,
     app: tauri::AppHandle,

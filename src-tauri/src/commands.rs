@@ -2,17 +2,18 @@
 //! secret; passwords arriving from the UI are wiped once used.
 
 use serde::Serialize;
-use tauri::State;
+use specta::Type;
+use tauri::{AppHandle, State};
 use tweestap_core::Account;
 use tweestap_core::otp::Clock;
 use tweestap_core::uri;
-use tweestap_core::vault::{CreateOptions, KdfParams, Unlock, VaultStore};
+use tweestap_core::vault::{AddStatus, CreateOptions, KdfParams, Unlock, Vault, VaultStore};
 use zeroize::Zeroizing;
 
 use crate::error::UiError;
-use crate::state::{AppState, with_vault};
+use crate::state::{AppState, blocking_with_state, with_vault};
 
-#[derive(Serialize)]
+#[derive(Serialize, Type)]
 pub struct AppInfo {
     pub version: &'static str,
     /// BCP 47 tag of the system locale (e.g. `nl-NL`), used to choose the UI language.
@@ -20,6 +21,7 @@ pub struct AppInfo {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn app_info() -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
@@ -27,12 +29,24 @@ pub fn app_info() -> AppInfo {
     }
 }
 
-/// Which screen the UI shows: first-run setup (`missing`), the unlock screen (`locked`), the
-/// code list (`unlocked`), or a vault that cannot be read (`damaged`, with the error and
-/// whether a backup can be restored).
-#[derive(Serialize)]
+/// Which screen the UI shows.
+#[derive(Serialize, Type, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum VaultState {
+    /// First run: the setup screen.
+    Missing,
+    /// The unlock screen.
+    Locked,
+    /// The code list.
+    Unlocked,
+    /// The vault cannot be read (see `error`; maybe a backup can be restored).
+    Damaged,
+}
+
+/// The vault's state, whether a backup can be restored, and why it is locked or damaged.
+#[derive(Serialize, Type)]
 pub struct VaultStatus {
-    pub state: &'static str,
+    pub state: VaultState,
     pub path: Option<String>,
     pub has_keyring_slot: bool,
     pub has_password_slot: bool,
@@ -42,7 +56,7 @@ pub struct VaultStatus {
 }
 
 impl VaultStatus {
-    fn new(state: &'static str, store: Option<&VaultStore>) -> Self {
+    fn new(state: VaultState, store: Option<&VaultStore>) -> Self {
         VaultStatus {
             state,
             path: store.map(|s| s.path().display().to_string()),
@@ -55,63 +69,71 @@ impl VaultStatus {
 }
 
 /// Reports the vault's state; a vault with a keyring key is opened with it on the way, so
-/// people without a password never see an unlock screen.
+/// people without a password never see an unlock screen. Runs off the window's thread: the
+/// keyring may take a while (or ask for its own password).
 #[tauri::command]
-pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, UiError> {
-    let mut slot = state.slot()?;
+#[specta::specta]
+pub async fn vault_status(app: AppHandle) -> Result<VaultStatus, UiError> {
+    blocking_with_state(&app, status_now).await
+}
+
+fn status_now(state: &AppState) -> Result<VaultStatus, UiError> {
+    let _opening = state.opening()?;
     let store = match state.store() {
         Ok(store) => store,
         Err(e) => {
-            let mut status = VaultStatus::new("damaged", None);
+            let mut status = VaultStatus::new(VaultState::Damaged, None);
             status.error = Some(e);
             return Ok(status);
         }
     };
-    if let Some(vault) = slot.as_mut() {
-        // The file may have changed under the open vault (deleted, replaced, damaged): then
-        // close it and report what is there now.
-        match vault.refresh() {
-            Ok(()) => {
-                let info = vault.info();
-                let mut status = VaultStatus::new("unlocked", Some(store));
-                status.has_keyring_slot = info.has_keyring_slot;
-                status.has_password_slot = info.has_password_slot;
-                return Ok(status);
-            }
-            Err(_) => {
-                if let Some(v) = slot.take() {
-                    v.lock();
+    {
+        let mut slot = state.slot()?;
+        if let Some(vault) = slot.as_mut() {
+            // The file may have changed under the open vault (deleted, replaced, damaged): then
+            // close it and report what is there now.
+            match vault.refresh() {
+                Ok(()) => {
+                    let info = vault.info();
+                    let mut status = VaultStatus::new(VaultState::Unlocked, Some(store));
+                    status.has_keyring_slot = info.has_keyring_slot;
+                    status.has_password_slot = info.has_password_slot;
+                    return Ok(status);
+                }
+                Err(_) => {
+                    if let Some(v) = slot.take() {
+                        v.lock();
+                    }
                 }
             }
         }
     }
     if !store.exists() {
-        return Ok(VaultStatus::new("missing", Some(store)));
+        return Ok(VaultStatus::new(VaultState::Missing, Some(store)));
     }
     let info = match store.info() {
         Ok(info) => info,
         Err(e) => {
-            let mut status = VaultStatus::new("damaged", Some(store));
+            let mut status = VaultStatus::new(VaultState::Damaged, Some(store));
             status.error = Some(e.into());
             return Ok(status);
         }
     };
-    let mut status = VaultStatus::new("locked", Some(store));
+    let mut status = VaultStatus::new(VaultState::Locked, Some(store));
     status.has_keyring_slot = info.has_keyring_slot;
     status.has_password_slot = info.has_password_slot;
-    let locked_by_person = state
-        .locked_by_person
-        .load(std::sync::atomic::Ordering::SeqCst);
-    if info.has_keyring_slot && !(locked_by_person && info.has_password_slot) {
+    if info.has_keyring_slot && !(state.locked_by_person() && info.has_password_slot) {
+        let epoch = state.lock_epoch();
         match store.unlock(Unlock::Keyring) {
             Ok(vault) => {
-                *slot = Some(vault);
-                status.state = "unlocked";
+                if state.install(vault, epoch)? {
+                    status.state = VaultState::Unlocked;
+                }
             }
             Err(e) => {
                 let e = UiError::from(e);
                 if e.kind == "integrity_error" {
-                    status.state = "damaged";
+                    status.state = VaultState::Damaged;
                 }
                 status.error = Some(e);
             }
@@ -123,40 +145,53 @@ pub fn vault_status(state: State<'_, AppState>) -> Result<VaultStatus, UiError> 
 /// First run: creates the vault with its key in the OS keyring (`use_keyring`) and/or
 /// wrapped by `password`.
 #[tauri::command]
-pub fn create_vault(
+#[specta::specta]
+pub async fn create_vault(
     use_keyring: bool,
     password: Option<String>,
-    state: State<'_, AppState>,
+    app: AppHandle,
 ) -> Result<VaultStatus, UiError> {
     let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
-    {
-        let mut slot = state.slot()?;
-        let vault = state.store()?.create(CreateOptions {
-            keyring: use_keyring,
-            password: password.as_ref().map(|p| p.as_str()),
-            kdf: KdfParams::DEFAULT,
-        })?;
-        *slot = Some(vault);
-    }
-    vault_status(state)
+    blocking_with_state(&app, move |state| {
+        {
+            let _opening = state.opening()?;
+            let epoch = state.lock_epoch();
+            let vault = state.store()?.create(CreateOptions {
+                keyring: use_keyring,
+                password: password.as_ref().map(|p| p.as_str()),
+                kdf: KdfParams::DEFAULT,
+            })?;
+            state.install(vault, epoch)?;
+        }
+        status_now(state)
+    })
+    .await
 }
 
 #[tauri::command]
-pub fn unlock_vault(password: String, state: State<'_, AppState>) -> Result<VaultStatus, UiError> {
+#[specta::specta]
+pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatus, UiError> {
     let password = Zeroizing::new(password);
-    {
-        let mut slot = state.slot()?;
-        *slot = Some(state.store()?.unlock(Unlock::Password(&password))?);
-        state
-            .locked_by_person
-            .store(false, std::sync::atomic::Ordering::SeqCst);
-    }
-    vault_status(state)
+    blocking_with_state(&app, move |state| {
+        {
+            let _opening = state.opening()?;
+            let epoch = state.lock_epoch();
+            let vault = state.store()?.unlock(Unlock::Password(&password))?;
+            if state.install(vault, epoch)? {
+                state
+                    .locked_by_person
+                    .store(false, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        status_now(state)
+    })
+    .await
 }
 
 /// Wipes the key and every secret from memory; codes need an unlock again.
 #[tauri::command]
-pub fn lock_vault(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
+#[specta::specta]
+pub fn lock_vault(app: AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
     state.lock_by_person();
     crate::tray::update_accounts(&app, Vec::new());
     Ok(())
@@ -165,13 +200,17 @@ pub fn lock_vault(app: tauri::AppHandle, state: State<'_, AppState>) -> Result<(
 /// After an integrity error: puts the previous generation back (the damaged file is kept
 /// beside it), then reports the state again.
 #[tauri::command]
-pub fn restore_vault_backup(state: State<'_, AppState>) -> Result<VaultStatus, UiError> {
-    state.store()?.restore_backup()?;
-    vault_status(state)
+#[specta::specta]
+pub async fn restore_vault_backup(app: AppHandle) -> Result<VaultStatus, UiError> {
+    blocking_with_state(&app, |state| {
+        state.store()?.restore_backup()?;
+        status_now(state)
+    })
+    .await
 }
 
 /// One row of the code list. Carries the code, never the secret.
-#[derive(Serialize)]
+#[derive(Serialize, Type)]
 pub struct CodeView {
     pub id: String,
     pub issuer: String,
@@ -189,13 +228,16 @@ pub struct CodeView {
 /// Current codes of every account, computed at one instant. Re-reads the vault first, so
 /// changes made meanwhile with the `tweestap` command show up.
 #[tauri::command]
-pub fn list_codes(
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
-) -> Result<Vec<CodeView>, UiError> {
+#[specta::specta]
+pub async fn list_codes(app: AppHandle) -> Result<Vec<CodeView>, UiError> {
+    let tray = app.clone();
+    blocking_with_state(&app, move |state| list_codes_now(&tray, state)).await
+}
+
+fn list_codes_now(app: &AppHandle, state: &AppState) -> Result<Vec<CodeView>, UiError> {
     let at_ms = state.clock().now_unix_ms();
     let at = at_ms / 1000;
-    let rows = list_rows(&state, at, at_ms);
+    let rows = list_rows(state, at, at_ms);
     let tray_accounts = rows
         .as_ref()
         .map(|rows| {
@@ -209,7 +251,7 @@ pub fn list_codes(
                 .collect()
         })
         .unwrap_or_default();
-    crate::tray::update_accounts(&app, tray_accounts);
+    crate::tray::update_accounts(app, tray_accounts);
     rows
 }
 
@@ -240,23 +282,27 @@ fn list_rows(state: &AppState, at: u64, at_ms: u64) -> Result<Vec<CodeView>, UiE
 /// What adding did: `added`; `unchanged` (already there with the same key); `conflict`
 /// (the same issuer and account exist with another key: ask, then call again with
 /// `replace`); `replaced`.
-#[derive(Serialize)]
+#[derive(Serialize, Type)]
 pub struct AddedAccount {
     pub id: String,
-    pub status: &'static str,
+    pub status: AddStatus,
     pub issuer: String,
     pub account: String,
 }
 
 #[tauri::command]
-pub fn add_account_uri(
+#[specta::specta]
+pub async fn add_account_uri(
     uri: String,
     replace: Option<bool>,
-    state: State<'_, AppState>,
+    app: AppHandle,
 ) -> Result<AddedAccount, UiError> {
     let uri = Zeroizing::new(uri);
     let account = uri::parse_otpauth(uri.trim())?;
-    add_account(&state, account, replace == Some(true))
+    blocking_with_state(&app, move |state| {
+        add_account(state, account, replace == Some(true))
+    })
+    .await
 }
 
 /// Adds `account`; when its login exists with another key, replaces it only if `replace`.
@@ -270,7 +316,7 @@ pub fn add_account(
         let (id, status) = vault.add_or_replace_all(vec![account], replace)?.remove(0);
         Ok(AddedAccount {
             id,
-            status: status.as_str(),
+            status,
             issuer,
             account: name,
         })
@@ -280,8 +326,9 @@ pub fn add_account(
 /// Adds an account typed in by hand: the key in base32 and, under "advanced", the
 /// algorithm, digits, period or HOTP counter (empty means the usual default).
 #[tauri::command]
+#[specta::specta]
 #[allow(clippy::too_many_arguments)]
-pub fn add_account_manual(
+pub async fn add_account_manual(
     issuer: String,
     account: String,
     secret: String,
@@ -290,7 +337,7 @@ pub fn add_account_manual(
     period: Option<String>,
     counter: Option<String>,
     replace: bool,
-    state: State<'_, AppState>,
+    app: AppHandle,
 ) -> Result<AddedAccount, UiError> {
     let secret = Zeroizing::new(secret);
     let blank = |v: &Option<String>| {
@@ -327,42 +374,57 @@ pub fn add_account_manual(
     };
     let mut built = uri::build_account(otp_type, "", &params)?;
     built.account = account.trim().to_owned();
-    add_account(&state, built, replace)
+    blocking_with_state(&app, move |state| add_account(state, built, replace)).await
 }
 
 #[tauri::command]
-pub fn set_favourite(
-    id: String,
-    favourite: bool,
-    state: State<'_, AppState>,
-) -> Result<(), UiError> {
-    with_vault(&state, |vault| Ok(vault.set_favourite(&id, favourite)?))
+#[specta::specta]
+pub async fn set_favourite(id: String, favourite: bool, app: AppHandle) -> Result<(), UiError> {
+    edit_vault(&app, move |vault| vault.set_favourite(&id, favourite)).await
 }
 
 /// The person's new order of the list (every live id, top first).
 #[tauri::command]
-pub fn reorder_accounts(ids: Vec<String>, state: State<'_, AppState>) -> Result<(), UiError> {
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    with_vault(&state, |vault| Ok(vault.reorder(&ids)?))
+#[specta::specta]
+pub async fn reorder_accounts(ids: Vec<String>, app: AppHandle) -> Result<(), UiError> {
+    edit_vault(&app, move |vault| {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        vault.reorder(&ids)
+    })
+    .await
 }
 
 /// Soft delete: recoverable with `restore_account` for 30 days (the UI's undo).
 #[tauri::command]
-pub fn remove_account(id: String, state: State<'_, AppState>) -> Result<(), UiError> {
-    with_vault(&state, |vault| Ok(vault.delete(&id)?))
+#[specta::specta]
+pub async fn remove_account(id: String, app: AppHandle) -> Result<(), UiError> {
+    edit_vault(&app, move |vault| vault.delete(&id)).await
 }
 
 #[tauri::command]
-pub fn restore_account(id: String, state: State<'_, AppState>) -> Result<(), UiError> {
-    with_vault(&state, |vault| Ok(vault.restore(&id)?))
+#[specta::specta]
+pub async fn restore_account(id: String, app: AppHandle) -> Result<(), UiError> {
+    edit_vault(&app, move |vault| vault.restore(&id)).await
 }
 
 #[tauri::command]
-pub fn rename_account(
+#[specta::specta]
+pub async fn rename_account(
     id: String,
     issuer: String,
     account: String,
-    state: State<'_, AppState>,
+    app: AppHandle,
 ) -> Result<(), UiError> {
-    with_vault(&state, |vault| Ok(vault.rename(&id, &issuer, &account)?))
+    edit_vault(&app, move |vault| vault.rename(&id, &issuer, &account)).await
+}
+
+/// One change to the open vault (written to disk at once), off the window's thread.
+async fn edit_vault<E: Into<UiError>>(
+    app: &AppHandle,
+    edit: impl FnOnce(&mut Vault) -> Result<(), E> + Send + 'static,
+) -> Result<(), UiError> {
+    blocking_with_state(app, move |state| {
+        with_vault(state, |vault| edit(vault).map_err(Into::into))
+    })
+    .await
 }

@@ -3,7 +3,7 @@ use tweestap_core::ErrorKind;
 
 /// What a failed command hands the UI: a stable `kind` that the UI translates from its
 /// nl/en catalogs, and the core's English message as a fallback. Never carries a secret.
-#[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
 #[error("{kind}: {message}")]
 pub struct UiError {
     pub kind: String,

@@ -1,6 +1,7 @@
 //! The Tweestap desktop app: a thin Tauri shell. Every command is an adapter over
 //! `tweestap-core`; if a handler grows past a screenful, its logic belongs in core.
 
+pub mod bindings;
 mod clipboard;
 mod commands;
 mod error;
@@ -36,41 +37,7 @@ pub fn run() {
             links::install(app.handle());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::vault_status,
-            commands::create_vault,
-            commands::unlock_vault,
-            commands::lock_vault,
-            commands::restore_vault_backup,
-            commands::list_codes,
-            commands::add_account_uri,
-            commands::remove_account,
-            commands::restore_account,
-            commands::rename_account,
-            commands::add_account_manual,
-            commands::set_favourite,
-            commands::reorder_accounts,
-            clipboard::copy_code,
-            settings::get_settings,
-            settings::set_settings,
-            scan::scan_screen,
-            scan::scan_image,
-            scan::scan_clipboard,
-            scan::add_found,
-            scan::camera_list,
-            scan::camera_start,
-            scan::camera_stop,
-            links::take_opened_link,
-            portal::open_practice_portal,
-            settings::check_clock,
-            transfer::import_pick,
-            transfer::import_password,
-            transfer::import_commit,
-            transfer::import_cancel,
-            transfer::export_file,
-            transfer::export_google_qr,
-        ])
+        .invoke_handler(bindings::invoke_handler())
         .run(tauri::generate_context!())
         .expect("Tweestap could not start its window");
 }

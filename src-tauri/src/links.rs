@@ -50,6 +50,7 @@ fn opened(app: &AppHandle, urls: &[String]) {
 
 /// The latest opened link's report, once (at start, and after each `link-opened` event).
 #[tauri::command]
+#[specta::specta]
 pub fn take_opened_link(opened: State<'_, OpenedLink>) -> Result<Option<ScanReport>, UiError> {
     Ok(opened
         .0

@@ -12,7 +12,7 @@ use crate::error::UiError;
 #[derive(Default)]
 pub struct PracticePortal(Mutex<Option<tweestap_portal::RunningPortal>>);
 
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct PortalView {
     pub url: String,
     /// False when no browser could be started: the UI shows the address to open by hand.
@@ -21,6 +21,7 @@ pub struct PortalView {
 
 /// Starts the practice portal (once) and opens it in the default browser.
 #[tauri::command]
+#[specta::specta]
 pub fn open_practice_portal(
     app: tauri::AppHandle,
     portal: State<'_, PracticePortal>,

@@ -8,8 +8,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Serialize;
+use specta::Type;
 use tauri::ipc::{Channel, InvokeBody, Request};
-use tauri::{State, WebviewWindow};
+use tauri::{AppHandle, State, WebviewWindow};
 use tweestap_capture::camera::{
     self, FrameSource, GeneratedFrames, LiveScan, ScanEvent, ScanOptions,
 };
@@ -19,9 +20,10 @@ use tweestap_core::ErrorKind;
 use tweestap_core::import::GoogleExport;
 use tweestap_core::qr::image::{DynamicImage, ImageFormat, imageops::FilterType};
 use tweestap_core::qr::{self, FoundProblem, NO_CODE_ADVICE, QrContent};
+use tweestap_core::vault::AddStatus;
 
 use crate::error::UiError;
-use crate::state::{AppState, with_vault};
+use crate::state::{AppState, blocking, blocking_with_state, with_vault};
 
 /// Accounts found by the latest scan, by token, until added or replaced by the next scan.
 #[derive(Default)]
@@ -46,7 +48,7 @@ impl Pending {
 }
 
 /// One found account, as the UI may see it.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Type, Clone)]
 pub struct FoundAccount {
     pub token: String,
     pub issuer: String,
@@ -59,7 +61,7 @@ pub struct FoundAccount {
 
 /// What a scan found: accounts to add, and why other codes gave none. `no_code` is set (with
 /// advice in `problems`) when no QR code was seen at all.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Type, Clone)]
 pub struct ScanReport {
     pub accounts: Vec<FoundAccount>,
     pub problems: Vec<FoundProblem>,
@@ -70,7 +72,7 @@ pub struct ScanReport {
     pub batch: Option<BatchProgress>,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Type, Clone)]
 pub struct BatchProgress {
     /// How many of the export's codes were scanned.
     pub received: usize,
@@ -179,19 +181,10 @@ fn poisoned() -> UiError {
     UiError::internal("scan state lock poisoned")
 }
 
-/// Runs blocking capture/decoding work off the IPC thread.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, CaptureError> + Send + 'static,
-) -> Result<T, UiError> {
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|e| UiError::internal(format!("scan worker failed: {e}")))?
-        .map_err(|e| UiError::from_kind(&e))
-}
-
 /// One click: hides this window (so it does not cover the portal's QR code), captures every
 /// monitor, shows the window again, and decodes each monitor.
 #[tauri::command]
+#[specta::specta]
 pub async fn scan_screen(
     window: WebviewWindow,
     state: State<'_, AppState>,
@@ -217,7 +210,9 @@ async fn tokio_sleep(d: Duration) {
     let _ = tauri::async_runtime::spawn_blocking(move || std::thread::sleep(d)).await;
 }
 
-/// An image file's bytes (picked, dropped or pasted), sent as the raw request body.
+/// An image file's bytes (picked, dropped or pasted), sent as the raw request body. Not in the
+/// generated bindings (a raw body has no type to describe): `scanImage` in ui/src/lib/ipc.ts
+/// is written by hand.
 #[tauri::command]
 pub async fn scan_image(
     request: Request<'_>,
@@ -235,6 +230,7 @@ pub async fn scan_image(
 
 /// An image on the system clipboard.
 #[tauri::command]
+#[specta::specta]
 pub async fn scan_clipboard(state: State<'_, AppState>) -> Result<ScanReport, UiError> {
     let scan = blocking(tweestap_capture::clipboard::scan).await?;
     report(&scan.codes, &state)
@@ -242,10 +238,19 @@ pub async fn scan_clipboard(state: State<'_, AppState>) -> Result<ScanReport, Ui
 
 /// What `add_found` did per token (see `commands::AddedAccount`).
 #[tauri::command]
-pub fn add_found(
+#[specta::specta]
+pub async fn add_found(
     tokens: Vec<String>,
     replace: bool,
-    state: State<'_, AppState>,
+    app: AppHandle,
+) -> Result<Vec<crate::commands::AddedAccount>, UiError> {
+    blocking_with_state(&app, move |state| add_found_now(&tokens, replace, state)).await
+}
+
+fn add_found_now(
+    tokens: &[String],
+    replace: bool,
+    state: &AppState,
 ) -> Result<Vec<crate::commands::AddedAccount>, UiError> {
     let accounts: Vec<Account> = {
         let pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
@@ -261,12 +266,12 @@ pub fn add_found(
     };
     let added = accounts
         .into_iter()
-        .map(|account| crate::commands::add_account(&state, account, replace))
+        .map(|account| crate::commands::add_account(state, account, replace))
         .collect::<Result<Vec<_>, _>>()?;
     // A conflict stays pending: the person may still choose to replace.
     let mut pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
     for (t, a) in tokens.iter().zip(&added) {
-        if a.status != "conflict" {
+        if a.status != AddStatus::Conflict {
             pending.remove(t);
         }
     }
@@ -281,13 +286,14 @@ pub fn add_found(
 const TEST_CAMERA_ENV: &str = "TWEESTAP_TEST_CAMERA_FRAMES";
 const TEST_CAMERA_INDEX: u32 = u32::MAX;
 
-#[derive(Serialize)]
+#[derive(Serialize, Type)]
 pub struct CameraView {
     pub index: u32,
     pub name: String,
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn camera_list() -> Result<Vec<CameraView>, UiError> {
     let mut cameras: Vec<CameraView> = match blocking(camera::list).await {
         Ok(list) => list
@@ -315,7 +321,7 @@ pub async fn camera_list() -> Result<Vec<CameraView>, UiError> {
 
 /// What the live view receives: preview frames (small JPEGs), the found-it moment with its
 /// report, or an error (the camera stopped).
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Type, Clone)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum CameraEvent {
     Started { source: String },
@@ -340,13 +346,24 @@ fn test_frames() -> Result<Box<dyn FrameSource>, CaptureError> {
 }
 
 /// Starts the live scan of camera `index`; events arrive on `events` until a code is found,
-/// the camera fails, or `camera_stop` is called.
+/// the camera fails, or `camera_stop` is called. Off the window's thread: replacing a running
+/// scan waits for its camera to close.
 #[tauri::command]
-pub fn camera_start(
+#[specta::specta]
+pub async fn camera_start(
     index: u32,
     events: Channel<CameraEvent>,
-    app: tauri::AppHandle,
-    state: State<'_, AppState>,
+    app: AppHandle,
+) -> Result<(), UiError> {
+    let pump = app.clone();
+    blocking_with_state(&app, move |state| start_camera(index, events, pump, state)).await
+}
+
+fn start_camera(
+    index: u32,
+    events: Channel<CameraEvent>,
+    app: AppHandle,
+    state: &AppState,
 ) -> Result<(), UiError> {
     let opts = ScanOptions {
         preview: true,
@@ -417,10 +434,16 @@ fn stop_camera(state: &AppState) {
     }
 }
 
-/// Stops the live scan and releases the camera.
+/// Stops the live scan and releases the camera (waiting for its thread), off the window's
+/// thread.
 #[tauri::command]
-pub fn camera_stop(state: State<'_, AppState>) {
-    stop_camera(&state);
+#[specta::specta]
+pub async fn camera_stop(app: AppHandle) -> Result<(), UiError> {
+    blocking_with_state(&app, |state| {
+        stop_camera(state);
+        Ok(())
+    })
+    .await
 }
 
 /// A frame as a small JPEG for the live preview (640 px wide at most).

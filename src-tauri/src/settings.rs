@@ -10,8 +10,9 @@ use tauri::{Manager, State};
 use crate::error::UiError;
 use crate::state::AppState;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// Every field is required over IPC (the UI always has them all); a settings file from an older
+/// version may lack some, see [`Settings::from_file`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Settings {
     /// Seconds after which a copied code is wiped from the clipboard (if it is still ours);
     /// 0 keeps it.
@@ -46,6 +47,21 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// Settings saved by this or an older version: keys the file lacks keep their defaults
+    /// (a struct-wide `#[serde(default)]` would make every field optional in the bindings).
+    fn from_file(bytes: &[u8]) -> Option<Settings> {
+        let serde_json::Value::Object(saved) = serde_json::from_slice(bytes).ok()? else {
+            return None;
+        };
+        let serde_json::Value::Object(mut merged) =
+            serde_json::to_value(Settings::default()).ok()?
+        else {
+            return None;
+        };
+        merged.extend(saved);
+        serde_json::from_value(merged.into()).ok()
+    }
+
     fn validate(&self) -> Result<(), UiError> {
         let bad = |what: &str| UiError {
             kind: "invalid_setting".to_string(),
@@ -91,7 +107,7 @@ impl SettingsStore {
         let current = path
             .as_ref()
             .and_then(|p| std::fs::read(p).ok())
-            .and_then(|bytes| serde_json::from_slice::<Settings>(&bytes).ok())
+            .and_then(|bytes| Settings::from_file(&bytes))
             .filter(|s| s.validate().is_ok())
             .unwrap_or_default();
         SettingsStore {
@@ -129,16 +145,18 @@ impl SettingsStore {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn get_settings(state: State<'_, AppState>) -> Settings {
     state.settings().get()
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn set_settings(settings: Settings, state: State<'_, AppState>) -> Result<Settings, UiError> {
     state.settings().save(settings)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct ClockView {
     /// Server time minus this computer's time (positive: this computer is behind).
     pub offset_s: i64,
@@ -151,6 +169,7 @@ pub struct ClockView {
 /// Compares this computer's clock with the configured server's `Date` header (only when the
 /// person switched the check on).
 #[tauri::command]
+#[specta::specta]
 pub async fn check_clock(state: State<'_, AppState>) -> Result<ClockView, UiError> {
     let settings = state.settings().get();
     if !settings.clock_check_enabled {
@@ -160,16 +179,33 @@ pub async fn check_clock(state: State<'_, AppState>) -> Result<ClockView, UiErro
         });
     }
     let url = settings.clock_check_url;
-    let check = tauri::async_runtime::spawn_blocking(move || {
+    let check = crate::state::blocking(move || {
         tweestap_core::clock_check::measure(&url, tweestap_core::clock_check::DEFAULT_TIMEOUT)
     })
-    .await
-    .map_err(|e| UiError::internal(format!("clock check failed: {e}")))?
-    .map_err(|e| UiError::from_kind(&e))?;
+    .await?;
     Ok(ClockView {
         offset_s: check.offset_s,
         rtt_ms: check.rtt_ms,
         needs_attention: check.needs_attention(),
         server: check.server,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    #[test]
+    fn a_file_from_an_older_version_keeps_the_defaults_it_lacks() {
+        let read = Settings::from_file(br#"{"hide_codes": true, "retired": 1}"#).unwrap();
+        assert_eq!(
+            read,
+            Settings {
+                hide_codes: true,
+                ..Settings::default()
+            }
+        );
+        assert_eq!(Settings::from_file(b"[1]"), None);
+        assert_eq!(Settings::from_file(br#"{"auto_lock_min": "5"}"#), None);
+    }
 }

@@ -1,5 +1,7 @@
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use tauri::{AppHandle, Manager};
 
 use tweestap_core::otp::SystemClock;
 use tweestap_core::vault::{Vault, VaultStore};
@@ -16,6 +18,11 @@ pub struct AppState {
     /// `Err` when no data folder exists (no home directory) and no TWEESTAP_VAULT is set.
     pub store: Result<VaultStore, UiError>,
     pub vault: Mutex<Option<Vault>>,
+    /// Serializes opening the vault (keyring, Argon2id), which runs on worker threads without
+    /// holding `vault`, so the window's thread never waits for it.
+    pub opening: Mutex<()>,
+    /// Counts the person's locks: a vault opened while one happened is not put in place.
+    lock_epoch: AtomicU64,
     /// Accounts found by scanning, waiting to be added, and the running webcam scan.
     pub pending: Pending,
     /// The import being previewed (its files and keys), until committed or cancelled.
@@ -33,6 +40,8 @@ impl AppState {
         Self {
             store: VaultStore::locate(None).map_err(|e| UiError::from_kind(&e)),
             vault: Mutex::new(None),
+            opening: Mutex::new(()),
+            lock_epoch: AtomicU64::new(0),
             pending: Pending::default(),
             transfers: Transfers::default(),
             clipboard: CodeClipboard::default(),
@@ -52,11 +61,41 @@ impl AppState {
     /// (no keyring reopening) until the password is given.
     pub fn lock_by_person(&self) {
         self.locked_by_person.store(true, Ordering::SeqCst);
+        self.lock_epoch.fetch_add(1, Ordering::SeqCst);
         self.pending.clear();
         self.transfers.clear();
         if let Some(vault) = self.vault.lock().ok().and_then(|mut v| v.take()) {
             vault.lock();
         }
+    }
+
+    pub fn locked_by_person(&self) -> bool {
+        self.locked_by_person.load(Ordering::SeqCst)
+    }
+
+    /// Marks the start of opening the vault; pass the mark to [`AppState::install`].
+    pub fn lock_epoch(&self) -> u64 {
+        self.lock_epoch.load(Ordering::SeqCst)
+    }
+
+    /// Puts a vault opened since `epoch` in place, unless the person locked meanwhile (then it
+    /// is wiped at once, as if the lock had come after the opening). True when put in place.
+    pub fn install(&self, vault: Vault, epoch: u64) -> Result<bool, UiError> {
+        let mut slot = self.slot()?;
+        if self.lock_epoch() != epoch {
+            vault.lock();
+            return Ok(false);
+        }
+        if let Some(old) = slot.replace(vault) {
+            old.lock();
+        }
+        Ok(true)
+    }
+
+    pub fn opening(&self) -> Result<MutexGuard<'_, ()>, UiError> {
+        self.opening
+            .lock()
+            .map_err(|_| UiError::internal("vault opening lock poisoned"))
     }
 
     pub fn settings(&self) -> &SettingsStore {
@@ -84,4 +123,28 @@ pub fn with_vault<T>(
     let mut slot = state.slot()?;
     let vault = slot.as_mut().ok_or_else(UiError::locked)?;
     f(vault)
+}
+
+/// Runs blocking `work` (Argon2id, the keyring, file writes, capture, the network) on a worker
+/// thread. Synchronous commands run on the window's thread, so anything slow goes through here.
+pub async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, UiError>
+where
+    T: Send + 'static,
+    E: Into<UiError> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| UiError::internal(format!("background task failed: {e}")))?
+        .map_err(Into::into)
+}
+
+/// [`blocking`] with the app state at hand.
+pub async fn blocking_with_state<T: Send + 'static>(
+    app: &AppHandle,
+    work: impl FnOnce(&AppState) -> Result<T, UiError> + Send + 'static,
+) -> Result<T, UiError> {
+    let app = app.clone();
+    blocking(move || work(&app.state::<AppState>())).await
 }

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
+use specta::Type;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State, WebviewWindow};
 use tauri_plugin_dialog::DialogExt;
@@ -31,7 +32,7 @@ use tweestap_core::{ErrorKind, base64};
 use zeroize::Zeroizing;
 
 use crate::error::UiError;
-use crate::state::{AppState, with_vault};
+use crate::state::{AppState, blocking, with_vault};
 
 /// End-to-end tests cannot drive a native file dialog. When this is set, it names a file whose
 /// first line answers the next open or save dialog instead (a path; an empty line is "the
@@ -94,7 +95,7 @@ fn expired() -> UiError {
 }
 
 /// What a slow step is doing, for the progress line.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Type, Clone)]
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum TransferProgress {
     Reading { bytes: u64 },
@@ -109,15 +110,6 @@ pub enum TransferProgress {
 fn report(events: &Channel<TransferProgress>, progress: TransferProgress) {
     // The UI may have gone (window closed): the work goes on regardless.
     let _ = events.send(progress);
-}
-
-/// Runs `work` on a blocking thread and hands back its result.
-async fn off_thread<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, UiError> + Send + 'static,
-) -> Result<T, UiError> {
-    tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(|e| UiError::internal(format!("worker failed: {e}")))?
 }
 
 /// A second handle on the open vault (re-read first), for work that must not hold the door's.
@@ -149,7 +141,7 @@ async fn choose_path(
         return Ok((!line.is_empty()).then(|| PathBuf::from(line)));
     }
     let (app, window) = (app.clone(), window.clone());
-    off_thread(move || {
+    blocking(move || {
         let builder = app.dialog().file().set_parent(&window).set_title(title);
         let picked = match dialog {
             Dialog::Open => builder.blocking_pick_file(),
@@ -173,23 +165,33 @@ fn file_name(path: &Path) -> String {
 
 // --- Import ---------------------------------------------------------------------------------
 
-/// One account of the file, as the UI may see it. `status`: `new`; `identical` (already in the
-/// vault, or earlier in the file, with the same key: skipped); `conflict` (the login is in the
-/// vault, or earlier in the file when `in_file`, with another key: the person chooses replace
-/// or keep both).
-#[derive(Serialize, Clone)]
+/// What importing one account would do.
+#[derive(Serialize, Type, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    /// Not there yet: added.
+    New,
+    /// Already in the vault, or earlier in the file, with the same key: skipped.
+    Identical,
+    /// The login is in the vault (or earlier in the file, `in_file`) with another key: the
+    /// person chooses replace or keep both.
+    Conflict,
+}
+
+/// One account of the file, as the UI may see it.
+#[derive(Serialize, Type, Clone)]
 pub struct ImportRow {
     pub index: usize,
     pub issuer: String,
     pub account: String,
     #[serde(rename = "type")]
     pub otp_type: &'static str,
-    pub status: &'static str,
+    pub status: RowStatus,
     pub in_file: bool,
 }
 
 /// An entry of the file that gives no account, and why (a stable `reason` kind).
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Type, Clone)]
 pub struct SkippedRow {
     pub reason: &'static str,
     pub issuer: String,
@@ -209,7 +211,7 @@ impl From<&Skipped> for SkippedRow {
 /// What the chosen file(s) hold. `needs_password`: encrypted, ask for its password. `exports`:
 /// a Google Authenticator export in several QR codes, how many were given; while one is
 /// incomplete (`complete` false) the person adds the other images first.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Type, Clone)]
 pub struct ImportView {
     pub token: String,
     pub files: Vec<String>,
@@ -249,13 +251,13 @@ impl ImportView {
             .enumerate()
             .map(|(index, (new, status))| {
                 let (status, in_file) = match status {
-                    PlanStatus::New => ("new", false),
-                    PlanStatus::Identical { .. } => ("identical", false),
-                    PlanStatus::Conflict { .. } => ("conflict", false),
+                    PlanStatus::New => (RowStatus::New, false),
+                    PlanStatus::Identical { .. } => (RowStatus::Identical, false),
+                    PlanStatus::Conflict { .. } => (RowStatus::Conflict, false),
                     PlanStatus::Repeated {
                         identical: true, ..
-                    } => ("identical", true),
-                    PlanStatus::Repeated { .. } => ("conflict", true),
+                    } => (RowStatus::Identical, true),
+                    PlanStatus::Repeated { .. } => (RowStatus::Conflict, true),
                 };
                 ImportRow {
                     index,
@@ -289,7 +291,7 @@ async fn read_and_plan(
     }
     let sources = std::mem::take(&mut pending.sources);
     let progress = events.clone();
-    let done = off_thread(move || {
+    let done = blocking(move || {
         let options = ImportOptions {
             format: None,
             password: password.as_ref().map(|p| p.as_str()),
@@ -304,7 +306,7 @@ async fn read_and_plan(
             let plan = import::plan(&preview, &vault);
             (preview, plan)
         });
-        Ok((sources, read))
+        Ok::<_, UiError>((sources, read))
     })
     .await;
     let (sources, read) = match done {
@@ -339,6 +341,7 @@ async fn read_and_plan(
 /// without, it starts a new import. `null` when the person cancelled the dialog. On an error
 /// a new import is dropped and a joined one stays as it was.
 #[tauri::command]
+#[specta::specta]
 pub async fn import_pick(
     token: Option<String>,
     title: String,
@@ -354,7 +357,7 @@ pub async fn import_pick(
     };
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     report(&events, TransferProgress::Reading { bytes: size });
-    let source = off_thread(move || Source::read(&path).map_err(UiError::from)).await?;
+    let source = blocking(move || Source::read(&path).map_err(UiError::from)).await?;
     let transfers = &state.transfers;
     let earlier = match &token {
         Some(token) => Some(transfers.take(token)?),
@@ -399,6 +402,7 @@ pub async fn import_pick(
 /// Reads the encrypted file of import `token` with `password`. A wrong password keeps the
 /// import open, so the person can try again.
 #[tauri::command]
+#[specta::specta]
 pub async fn import_password(
     token: String,
     password: String,
@@ -419,17 +423,26 @@ pub async fn import_password(
     }
 }
 
-/// The person's answer for one account whose login is in the vault (or earlier in the file)
+/// The person's answer for an account whose login is in the vault (or earlier in the file)
 /// with another key.
-#[derive(Deserialize)]
+#[derive(Deserialize, Type, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    /// The existing account gets the new key.
+    Replace,
+    /// Both are stored.
+    KeepBoth,
+}
+
+/// The choice for the account at `index` of the preview.
+#[derive(Deserialize, Type)]
 pub struct Choice {
     pub index: usize,
-    /// `replace` or `keep_both`.
-    pub choice: String,
+    pub choice: ConflictChoice,
 }
 
 /// What the import did, counted.
-#[derive(Serialize, Default)]
+#[derive(Serialize, Type, Default)]
 pub struct ImportDone {
     pub added: usize,
     pub replaced: usize,
@@ -443,23 +456,23 @@ pub struct ImportDone {
 /// by `choices`. A conflict without a choice (also one that appeared since the preview) stops
 /// it with `choice_needed`, and nothing is written; so does any failure.
 #[tauri::command]
+#[specta::specta]
 pub async fn import_commit(
     token: String,
     choices: Vec<Choice>,
     events: Channel<TransferProgress>,
     state: State<'_, AppState>,
 ) -> Result<ImportDone, UiError> {
-    let mut chosen: HashMap<usize, Resolution> = HashMap::new();
-    for c in &choices {
-        let resolution = match c.choice.as_str() {
-            "replace" => Resolution::Replace,
-            "keep_both" => Resolution::KeepBoth,
-            other => {
-                return Err(UiError::internal(format!("unknown choice {other:?}")));
-            }
-        };
-        chosen.insert(c.index, resolution);
-    }
+    let chosen: HashMap<usize, Resolution> = choices
+        .iter()
+        .map(|c| {
+            let resolution = match c.choice {
+                ConflictChoice::Replace => Resolution::Replace,
+                ConflictChoice::KeepBoth => Resolution::KeepBoth,
+            };
+            (c.index, resolution)
+        })
+        .collect();
     let pending = state.transfers.take(&token)?;
     let ready = pending.preview.as_ref().is_some_and(|p| p.is_complete());
     if !ready {
@@ -483,12 +496,12 @@ pub async fn import_commit(
     };
     let total = pending.preview.as_ref().map_or(0, |p| p.accounts.len());
     report(&events, TransferProgress::Saving { accounts: total });
-    let (pending, result) = off_thread(move || {
+    let (pending, result) = blocking(move || {
         let preview = pending.preview.as_ref().expect("checked above");
         let result = import::commit(&mut vault, preview, |index, _, _| {
             chosen.get(&index).copied().unwrap_or(Resolution::Cancel)
         });
-        Ok((pending, result))
+        Ok::<_, UiError>((pending, result))
     })
     .await?;
     match result {
@@ -525,6 +538,7 @@ pub async fn import_commit(
 
 /// Drops import `token` and the keys it holds. Nothing was written.
 #[tauri::command]
+#[specta::specta]
 pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), UiError> {
     let _ = state.transfers.take(&token);
     Ok(())
@@ -535,7 +549,7 @@ pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), Ui
 /// The person's confirmation of an export. A vault with a password: `vault_password` must be
 /// it. A vault opened by the keyring only: `confirmed` must be set. Encrypted files use
 /// `file_password`, else the vault password.
-#[derive(Deserialize)]
+#[derive(Deserialize, Type)]
 pub struct ExportConfirm {
     pub vault_password: Option<String>,
     pub confirmed: bool,
@@ -573,7 +587,7 @@ impl ExportConfirm {
 }
 
 /// The formats written to a file.
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Type, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum FileFormat {
     /// Encrypted Tweestap backup.
@@ -601,7 +615,7 @@ impl FileFormat {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Type)]
 pub struct ExportDone {
     pub path: String,
     pub accounts: usize,
@@ -610,6 +624,7 @@ pub struct ExportDone {
 /// Exports every account to a file the person names in the save dialog, after the
 /// confirmation (see [`ExportConfirm`]). `null` when the dialog was cancelled.
 #[tauri::command]
+#[specta::specta]
 pub async fn export_file(
     format: FileFormat,
     confirm: ExportConfirm,
@@ -621,9 +636,9 @@ pub async fn export_file(
 ) -> Result<Option<ExportDone>, UiError> {
     let vault = vault_handle(&state)?;
     report(&events, TransferProgress::ConfirmingPassword);
-    let (vault, password) = off_thread(move || {
+    let (vault, password) = blocking(move || {
         let password = confirm.check(&vault)?;
-        Ok((vault, password))
+        Ok::<_, UiError>((vault, password))
     })
     .await?;
     if format.encrypted() && password.is_none() {
@@ -646,7 +661,7 @@ pub async fn export_file(
         report(&events, TransferProgress::Encrypting);
     }
     let progress = events.clone();
-    off_thread(move || {
+    blocking(move || {
         let pw = password.as_ref().map(|p| p.as_str());
         let bytes = match format {
             FileFormat::Backup => {
@@ -668,7 +683,7 @@ pub async fn export_file(
         report(&progress, TransferProgress::Writing { accounts });
         // The save dialog asked before replacing an existing file.
         export::write_private(&path, &bytes, true)?;
-        Ok(ExportDone {
+        Ok::<_, UiError>(ExportDone {
             path: path.display().to_string(),
             accounts,
         })
@@ -678,10 +693,10 @@ pub async fn export_file(
 }
 
 /// The Google Authenticator export as QR codes, to scan with a phone one after another.
-#[derive(Serialize)]
+#[derive(Serialize, Type)]
 pub struct GoogleQrView {
     /// `data:image/png;base64,…`, one per code, in order. They carry the keys.
-    pub codes: Vec<String>,
+    pub qr_codes: Vec<String>,
     /// Accounts in the codes.
     pub accounts: usize,
     /// Accounts Google Authenticator cannot hold (Steam, 7 digits, periods other than 30 s).
@@ -691,12 +706,13 @@ pub struct GoogleQrView {
 /// The vault's accounts as Google Authenticator export QR codes (at most ten accounts each),
 /// after the confirmation (see [`ExportConfirm`]). The one command whose result carries keys.
 #[tauri::command]
+#[specta::specta]
 pub async fn export_google_qr(
     confirm: ExportConfirm,
     state: State<'_, AppState>,
 ) -> Result<GoogleQrView, UiError> {
     let vault = vault_handle(&state)?;
-    off_thread(move || {
+    blocking(move || {
         confirm.check(&vault)?;
         let items = export::items(&vault);
         let links = export::google_links(&items);
@@ -705,12 +721,12 @@ pub async fn export_google_qr(
                 "the vault has no account Google Authenticator can hold",
             )));
         }
-        let codes = export::google_qr_codes(&links)
+        let qr_codes = export::google_qr_codes(&links)
             .iter()
             .map(|png| format!("data:image/png;base64,{}", base64::encode(png)))
             .collect();
         Ok(GoogleQrView {
-            codes,
+            qr_codes,
             accounts: items.len() - links.skipped.len(),
             skipped: links.skipped.iter().map(SkippedRow::from).collect(),
         })

@@ -120,8 +120,15 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Puts the unlocked vault's accounts in the quick-copy menu (empty when locked).
+/// Puts the unlocked vault's accounts in the quick-copy menu (empty when locked). Callable from
+/// any thread: the menu is rebuilt on the window's thread (a worker building it there would wait
+/// for that thread while holding `TrayAccounts`, which the tray's own Lock also takes).
 pub fn update_accounts(app: &AppHandle, accounts: Vec<(String, String)>) {
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || set_accounts(&handle, accounts));
+}
+
+fn set_accounts(app: &AppHandle, accounts: Vec<(String, String)>) {
     let Some(known) = app.try_state::<TrayAccounts>() else {
         return;
     };

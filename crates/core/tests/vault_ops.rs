@@ -610,3 +610,19 @@ fn add_or_replace_all_reports_every_account_and_replaces_only_when_asked() {
     );
     assert_eq!(v.list().len(), 2);
 }
+
+#[test]
+fn add_status_serializes_as_its_name() {
+    use tweestap_core::vault::AddStatus;
+    for status in [
+        AddStatus::Added,
+        AddStatus::Unchanged,
+        AddStatus::Replaced,
+        AddStatus::Conflict,
+    ] {
+        assert_eq!(
+            serde_json::to_value(status).unwrap(),
+            serde_json::json!(status.as_str())
+        );
+    }
+}

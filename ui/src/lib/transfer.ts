@@ -3,7 +3,7 @@
  * tested: what an import preview adds up to, which conflicts still need a choice, whether an
  * export's confirmation is complete, and which catalog text says what a step is doing.
  */
-import type { ConflictChoice, ExportFormat, ImportView, TransferProgress } from "./ipc";
+import type { Choice, ConflictChoice, ExportConfirm, FileFormat, ImportView, TransferProgress } from "./ipc";
 import type { MessageKey } from "./i18n.svelte";
 
 /** How many accounts of a preview are new, already there (skipped) or need a choice. */
@@ -49,10 +49,7 @@ export function chooseAll(view: ImportView, choice: ConflictChoice): Record<numb
 }
 
 /** The choices as the import command takes them (only those of this preview's conflicts). */
-export function choiceList(
-  view: ImportView,
-  choices: Record<number, ConflictChoice>,
-): { index: number; choice: ConflictChoice }[] {
+export function choiceList(view: ImportView, choices: Record<number, ConflictChoice>): Choice[] {
   return conflictIndices(view).flatMap((index) => {
     const choice = choices[index];
     return choice ? [{ index, choice }] : [];
@@ -108,7 +105,7 @@ export function progressMessage(p: TransferProgress): { key: MessageKey; params:
 }
 
 /** The export choices on the screen: the file formats, and the QR codes for a phone. */
-export type ExportChoice = ExportFormat | "google_qr";
+export type ExportChoice = FileFormat | "google_qr";
 
 /** Formats that write every key in plain text (a warning is shown). */
 export function isPlain(choice: ExportChoice): boolean {
@@ -147,11 +144,7 @@ export function exportProblem(choice: ExportChoice, hasVaultPassword: boolean, f
 }
 
 /** The confirmation as the export commands take it. */
-export function exportConfirm(
-  choice: ExportChoice,
-  hasVaultPassword: boolean,
-  form: ExportForm,
-): { vault_password: string | null; confirmed: boolean; file_password: string | null } {
+export function exportConfirm(choice: ExportChoice, hasVaultPassword: boolean, form: ExportForm): ExportConfirm {
   return {
     vault_password: hasVaultPassword ? form.vaultPassword : null,
     confirmed: !hasVaultPassword && form.confirmed,

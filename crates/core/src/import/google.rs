@@ -21,6 +21,7 @@ use crate::migration::{
 /// How far one export has arrived: `received` of its `total` QR codes; `missing` lists the
 /// missing ones, numbered from 1 as Google Authenticator shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Progress {
     pub batch_id: i32,
     pub received: usize,

@@ -46,6 +46,7 @@ pub use crate::vault::{ImportOutcome, NewAccount, Resolution};
 /// The formats Tweestap imports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Format {
     /// Google Authenticator "Transfer accounts" QR codes (`otpauth-migration://` links).
     Google,

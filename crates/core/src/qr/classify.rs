@@ -4,6 +4,7 @@
 /// `crate::uri` / `crate::migration`'s job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum QrContent {
     /// `otpauth://…`: one account to add.
     Otpauth,

@@ -12,6 +12,7 @@ use crate::migration::BatchInfo;
 /// Why a decoded text gave no account: a stable `kind` (`not_2fa`, a URI or migration error
 /// kind) and a message a person can act on. Never quotes a secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FoundProblem {
     pub kind: String,
     /// For `not_2fa`: what the code holds instead (`web_link`, `wifi`, `contact`, `other`).

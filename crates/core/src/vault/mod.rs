@@ -186,8 +186,10 @@ pub enum AddOutcome {
     Exists { id: String, same_secret: bool },
 }
 
-/// What [`Vault::add_or_replace_all`] did with one account.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What [`Vault::add_or_replace_all`] did with one account; serialized as [`AddStatus::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum AddStatus {
     Added,
     /// Already there with the same key: nothing changed.
