@@ -30,6 +30,12 @@ fn main() {
             "camera_list",
             "camera_start",
             "camera_stop",
+            "import_pick",
+            "import_password",
+            "import_commit",
+            "import_cancel",
+            "export_file",
+            "export_google_qr",
         ]),
     ))
     .expect("tauri-build failed");

@@ -13,7 +13,7 @@ use tauri::Wry;
 use tauri::ipc::Invoke;
 use tauri_specta::{ErrorHandlingMode, collect_commands};
 
-use crate::{clipboard, commands, links, portal, scan, settings};
+use crate::{clipboard, commands, links, portal, scan, settings, transfer};
 
 /// Commands registered by hand, outside the generated bindings: `scan_image` takes the image
 /// as the raw request body.
@@ -55,6 +55,12 @@ pub fn builder() -> tauri_specta::Builder<Wry> {
             scan::camera_stop,
             links::take_opened_link,
             portal::open_practice_portal,
+            transfer::import_pick,
+            transfer::import_password,
+            transfer::import_commit,
+            transfer::import_cancel,
+            transfer::export_file,
+            transfer::export_google_qr,
         ])
         .error_handling(ErrorHandlingMode::Throw)
         // One type per Rust type, as it goes over the wire (Rust -> UI). Without this, every

@@ -11,6 +11,7 @@ mod portal;
 mod scan;
 mod settings;
 mod state;
+mod transfer;
 mod tray;
 
 pub use error::UiError;
@@ -58,6 +59,9 @@ pub fn run() {
         .plugin(desktop::shortcut_plugin())
         .plugin(logging())
         .plugin(tauri_plugin_opener::init())
+        // Only for the Rust side's open and save dialogs (import, export); the window is granted
+        // none of its commands.
+        .plugin(tauri_plugin_dialog::init())
         .manage(portal::PracticePortal::default())
         .manage(state::AppState::new())
         .setup(|app| {

@@ -16,8 +16,10 @@ use tweestap_capture::camera::{
 };
 use tweestap_capture::{CaptureError, file, screen};
 use tweestap_core::Account;
+use tweestap_core::ErrorKind;
+use tweestap_core::import::GoogleExport;
 use tweestap_core::qr::image::{DynamicImage, ImageFormat, imageops::FilterType};
-use tweestap_core::qr::{self, FoundProblem, NO_CODE_ADVICE};
+use tweestap_core::qr::{self, FoundProblem, NO_CODE_ADVICE, QrContent};
 use tweestap_core::vault::AddStatus;
 
 use crate::error::UiError;
@@ -29,6 +31,20 @@ pub struct Pending {
     accounts: Mutex<HashMap<String, Account>>,
     next: Mutex<u64>,
     camera: Mutex<Option<LiveScan>>,
+    /// The codes of a Google Authenticator export scanned so far, until all are there.
+    google: Mutex<GoogleExport>,
+}
+
+impl Pending {
+    /// Forgets the found accounts and a half-scanned export (the vault was locked).
+    pub fn clear(&self) {
+        if let Ok(mut accounts) = self.accounts.lock() {
+            accounts.clear();
+        }
+        if let Ok(mut google) = self.google.lock() {
+            *google = GoogleExport::new();
+        }
+    }
 }
 
 /// One found account, as the UI may see it.
@@ -50,19 +66,29 @@ pub struct ScanReport {
     pub accounts: Vec<FoundAccount>,
     pub problems: Vec<FoundProblem>,
     pub no_code: bool,
-    /// Google Authenticator exports split over several codes: "2 of 3 scanned".
+    /// Google Authenticator exports split over several codes: "2 of 3 scanned". Their
+    /// accounts are offered once every code has been scanned (in any order, over several
+    /// scans).
     pub batch: Option<BatchProgress>,
 }
 
 #[derive(Serialize, Type, Clone)]
 pub struct BatchProgress {
-    pub index: i32,
-    pub size: i32,
+    /// How many of the export's codes were scanned.
+    pub received: usize,
+    pub total: usize,
+    /// The numbers (from 1) of the codes still to scan.
+    pub missing: Vec<usize>,
 }
 
-/// Turns decoded texts into a report, keeping the accounts as pending entries.
+/// Turns decoded texts into a report, keeping the accounts as pending entries. Codes of a
+/// Google Authenticator export in several parts are collected until the export is complete.
 pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError> {
-    let found = qr::accounts_in(texts);
+    let (exports, others): (Vec<&String>, Vec<&String>) = texts
+        .iter()
+        .partition(|t| qr::classify(t) == QrContent::OtpauthMigration);
+    let mut found = qr::accounts_in(&others);
+    let batch = collect_export(&exports, state, &mut found)?;
     let mut pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
     let mut next = state.pending.next.lock().map_err(|_| poisoned())?;
     pending.clear();
@@ -102,14 +128,6 @@ pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError>
             message: NO_CODE_ADVICE.to_string(),
         });
     }
-    let batch = found
-        .batches
-        .first()
-        .filter(|b| b.batch_size > 1)
-        .map(|b| BatchProgress {
-            index: b.batch_index,
-            size: b.batch_size,
-        });
     log::info!(
         "scan: {} texts, {} accounts, problems {:?}",
         texts.len(),
@@ -122,6 +140,47 @@ pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError>
         no_code,
         batch,
     })
+}
+
+/// Adds scanned export codes to the collected ones; once the export is complete its accounts
+/// (and entries that cannot be imported, as problems) join `found`. Returns the progress of an
+/// export in several codes.
+fn collect_export(
+    links: &[&String],
+    state: &AppState,
+    found: &mut qr::Found,
+) -> Result<Option<BatchProgress>, UiError> {
+    let mut google = state.pending.google.lock().map_err(|_| poisoned())?;
+    let mut progress = None;
+    for link in links {
+        match google.add_scanned(link) {
+            Ok(p) => progress = Some(p),
+            Err(e) => found.problems.push(FoundProblem {
+                kind: e.kind().to_string(),
+                content: None,
+                message: e.to_string(),
+            }),
+        }
+    }
+    if let Some(export) = google.take_complete() {
+        for new in export.accounts {
+            if !found.accounts.contains(&new.account) {
+                found.accounts.push(new.account);
+            }
+        }
+        found
+            .problems
+            .extend(export.skipped.into_iter().map(|s| FoundProblem {
+                kind: s.reason.to_string(),
+                content: None,
+                message: s.message,
+            }));
+    }
+    Ok(progress.filter(|p| p.total > 1).map(|p| BatchProgress {
+        received: p.received,
+        total: p.total,
+        missing: p.missing,
+    }))
 }
 
 fn poisoned() -> UiError {

@@ -10,6 +10,7 @@ use crate::clipboard::CodeClipboard;
 use crate::error::UiError;
 use crate::scan::Pending;
 use crate::settings::SettingsStore;
+use crate::transfer::Transfers;
 
 /// The app's one vault: where it lives and, while unlocked, the open vault (its key and
 /// secrets stay in this process and are wiped when it is locked or the app exits).
@@ -24,6 +25,8 @@ pub struct AppState {
     lock_epoch: AtomicU64,
     /// Accounts found by scanning, waiting to be added, and the running webcam scan.
     pub pending: Pending,
+    /// The import being previewed (its files and keys), until committed or cancelled.
+    pub transfers: Transfers,
     pub clipboard: CodeClipboard,
     /// The person locked the vault (button, tray or auto-lock): do not reopen it from the
     /// keyring until they unlock with the password.
@@ -40,6 +43,7 @@ impl AppState {
             opening: Mutex::new(()),
             lock_epoch: AtomicU64::new(0),
             pending: Pending::default(),
+            transfers: Transfers::default(),
             clipboard: CodeClipboard::default(),
             locked_by_person: AtomicBool::new(false),
             settings: OnceLock::new(),
@@ -58,6 +62,8 @@ impl AppState {
     pub fn lock_by_person(&self) {
         self.locked_by_person.store(true, Ordering::SeqCst);
         self.lock_epoch.fetch_add(1, Ordering::SeqCst);
+        self.pending.clear();
+        self.transfers.clear();
         if let Some(vault) = self.vault.lock().ok().and_then(|mut v| v.take()) {
             vault.lock();
         }

@@ -5,6 +5,10 @@
 //! Every format is read back by [`crate::import`] to the same accounts (round-trip tests in
 //! `tests/import_export.rs`). Plain formats hold every key in clear: the doors warn.
 
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 use thiserror::Error;
 use zeroize::Zeroizing;
@@ -31,6 +35,14 @@ pub enum ExportError {
     PasswordRequired,
     #[error("scrypt settings out of range (N={}, r={}, p={}): N must be a power of two and the cost at most 256 MiB", .0.n, .0.r, .0.p)]
     InvalidScryptCost(ScryptCost),
+    #[error("{} already exists; choose another name (nothing was written)", path.display())]
+    FileExists { path: PathBuf },
+    #[error("could not write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     #[error(transparent)]
     Vault(#[from] VaultError),
 }
@@ -41,6 +53,13 @@ impl ErrorKind for ExportError {
             ExportError::NothingToExport(_) => "nothing_to_export",
             ExportError::PasswordRequired => "password_required",
             ExportError::InvalidScryptCost(_) => "invalid_kdf_params",
+            ExportError::FileExists { .. } => "file_exists",
+            ExportError::Write { source, .. } => match source.kind() {
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => "disk_full",
+                io::ErrorKind::ReadOnlyFilesystem => "read_only",
+                io::ErrorKind::PermissionDenied => "permission_denied",
+                _ => "io",
+            },
             ExportError::Vault(e) => e.kind(),
         }
     }
@@ -49,7 +68,9 @@ impl ErrorKind for ExportError {
         match self {
             ExportError::NothingToExport(_)
             | ExportError::PasswordRequired
-            | ExportError::InvalidScryptCost(_) => true,
+            | ExportError::InvalidScryptCost(_)
+            | ExportError::FileExists { .. } => true,
+            ExportError::Write { .. } => false,
             ExportError::Vault(e) => e.is_bad_input(),
         }
     }
@@ -57,19 +78,51 @@ impl ErrorKind for ExportError {
 
 /// The vault's live accounts in the person's order, with group, favourite and icon: what
 /// every export writes.
-pub fn items(vault: &Vault) -> Result<Vec<NewAccount>, VaultError> {
+pub fn items(vault: &Vault) -> Vec<NewAccount> {
     vault
-        .list()
+        .live_accounts()
         .into_iter()
-        .map(|s| {
-            Ok(NewAccount {
-                account: vault.account(&s.id)?,
-                group: s.group,
-                favourite: s.favourite,
-                icon: s.icon,
-            })
+        .map(|(s, account)| NewAccount {
+            account,
+            group: s.group,
+            favourite: s.favourite,
+            icon: s.icon,
         })
         .collect()
+}
+
+/// Writes an exported file: readable by its owner only (mode 0600 on Unix), through a
+/// temporary file beside it that is renamed into place, so `path` is never half-written.
+/// An existing `path` is replaced only when `overwrite` is set (`file_exists` else; a save
+/// dialog has asked already).
+pub fn write_private(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), ExportError> {
+    if !overwrite && path.exists() {
+        return Err(ExportError::FileExists {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    let _ = fs::remove_file(&tmp);
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = options
+        .open(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| fs::rename(&tmp, path));
+    written.map_err(|source| {
+        let _ = fs::remove_file(&tmp);
+        ExportError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
 }
 
 /// One `otpauth://` link per line (Steam accounts as `otpauth://steam/…`), ending with a

@@ -525,6 +525,131 @@ fn cancel_and_failures_leave_the_vault_byte_identical() {
     assert_ne!(fs::read(dir.vault()).unwrap(), before);
 }
 
+#[test]
+fn a_hundred_thousand_accounts_plan_and_commit_in_linear_time() {
+    // 100,000 new accounts, then the same file again (every one identical): the plan and the
+    // commit index logins instead of comparing every pair (which took minutes).
+    let dir = TempDir::new("commit-large");
+    let mut vault = create_password_vault(&dir.vault());
+    let n = 100_000;
+    let links: String = (0..n)
+        .map(|i| {
+            let key = format!("key {i:08} for the big import");
+            format_otpauth(&totp(
+                &format!("Service{i}"),
+                &format!("user{i}"),
+                key.as_bytes(),
+            )) + "\n"
+        })
+        .collect();
+    let preview = import::preview(
+        &[Source::new("big.txt", links.into_bytes())],
+        ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(preview.accounts.len(), n);
+    let started = std::time::Instant::now();
+    assert!(
+        import::plan(&preview, &vault)
+            .iter()
+            .all(|s| *s == PlanStatus::New)
+    );
+    import::commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap();
+    let plan = import::plan(&preview, &vault);
+    assert!(
+        plan.iter()
+            .all(|s| matches!(s, PlanStatus::Identical { .. }))
+    );
+    let before = fs::read(dir.vault()).unwrap();
+    let outcomes = import::commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap();
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, ImportOutcome::Unchanged { .. }))
+    );
+    assert_eq!(
+        fs::read(dir.vault()).unwrap(),
+        before,
+        "nothing new: no write"
+    );
+    assert_eq!(export::items(&vault).len(), n);
+    // Quadratic work would take minutes here even in a release build.
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(120), "took {took:?}");
+}
+
+#[test]
+fn a_duplicate_handle_works_beside_the_first() {
+    let dir = TempDir::new("duplicate");
+    let mut vault = create_password_vault(&dir.vault());
+    vault.add(totp("BLk", "jan", OLD_KEY)).unwrap();
+    let mut second = vault.duplicate();
+    assert_eq!(labels(&second), ["BLk (jan)"]);
+    second.add(totp("Mail", "ann", NEW_KEY)).unwrap();
+    // The first handle sees the change after a refresh, as with another process.
+    assert_eq!(labels(&vault), ["BLk (jan)"]);
+    vault.refresh().unwrap();
+    assert_eq!(labels(&vault), ["BLk (jan)", "Mail (ann)"]);
+    drop(second);
+    vault.add(totp("Bank", "piet", NEW_KEY)).unwrap();
+    assert_eq!(open_with_password(&dir.vault()).list().len(), 3);
+}
+
+#[test]
+fn check_password_confirms_without_changing_anything() {
+    let dir = TempDir::new("check-password");
+    let vault = create_password_vault(&dir.vault());
+    let before = fs::read(dir.vault()).unwrap();
+    vault.check_password(PASSWORD).unwrap();
+    assert_eq!(
+        vault.check_password("not it").unwrap_err().kind(),
+        "wrong_password"
+    );
+    assert_eq!(
+        vault.check_password("").unwrap_err().kind(),
+        "wrong_password"
+    );
+    assert_eq!(fs::read(dir.vault()).unwrap(), before);
+
+    let keyring = std::sync::Arc::new(tweestap_core::vault::MemoryKeyring::default());
+    let home = TempDir::new("check-password-keyring");
+    let keyring_only = memory_store(&home.vault(), &keyring)
+        .create(options(true, None))
+        .unwrap();
+    assert_eq!(
+        keyring_only.check_password(PASSWORD).unwrap_err().kind(),
+        "keyring_required"
+    );
+}
+
+#[test]
+fn exported_files_are_private_and_never_half_written() {
+    let dir = TempDir::new("write-private");
+    let path = dir.0.join("export.json");
+    export::write_private(&path, b"first", false).unwrap();
+    assert_eq!(fs::read(&path).unwrap(), b"first");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let err = export::write_private(&path, b"second", false).unwrap_err();
+    assert_eq!(err.kind(), "file_exists");
+    assert_eq!(fs::read(&path).unwrap(), b"first");
+    export::write_private(&path, b"second", true).unwrap();
+    assert_eq!(fs::read(&path).unwrap(), b"second");
+    // A folder that does not exist: an error, and no temporary file left anywhere.
+    let missing = dir.0.join("no-such-folder").join("export.json");
+    let err = export::write_private(&missing, b"x", true).unwrap_err();
+    assert_eq!(err.kind(), "io");
+    let names: Vec<_> = fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["export.json"]);
+}
+
 // ---------------------------------------------------------------------------------------
 // Tweestap backups.
 

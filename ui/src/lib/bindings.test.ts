@@ -12,7 +12,11 @@ import { describe, expect, it } from "vitest";
  * Rust command name, with the fields each may carry. Everything else must stay clean.
  * Example: `export_accounts: ["uri"]`.
  */
-const CONFIRMED_EXPORTS: Readonly<Record<string, readonly string[]>> = {};
+const CONFIRMED_EXPORTS: Readonly<Record<string, readonly string[]>> = {
+  // The Google Authenticator QR codes (PNG data URLs), after the vault password or an explicit
+  // yes (src-tauri/src/transfer.rs).
+  export_google_qr: ["qr_codes"],
+};
 
 /** Words that make a field name look like it carries a key, or a link or image that holds one. */
 const SECRET_WORDS = new Set([

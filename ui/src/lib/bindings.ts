@@ -83,6 +83,36 @@ export const commands = {
 	takeOpenedLink: () => __TAURI_INVOKE<ScanReport | null>("take_opened_link"),
 	/**  Starts the practice portal (once) and opens it in the default browser. */
 	openPracticePortal: () => __TAURI_INVOKE<PortalView>("open_practice_portal"),
+	/**
+	 *  Shows the open dialog and reads the chosen file. With the `token` of the import being
+	 *  previewed, the file joins it (the next QR image of a Google Authenticator export);
+	 *  without, it starts a new import. `null` when the person cancelled the dialog. On an error
+	 *  a new import is dropped and a joined one stays as it was.
+	 */
+	importPick: (token: string | null, title: string, events: Channel<TransferProgress>) => __TAURI_INVOKE<ImportView | null>("import_pick", { token, title, events }),
+	/**
+	 *  Reads the encrypted file of import `token` with `password`. A wrong password keeps the
+	 *  import open, so the person can try again.
+	 */
+	importPassword: (token: string, password: string, events: Channel<TransferProgress>) => __TAURI_INVOKE<ImportView>("import_password", { token, password, events }),
+	/**
+	 *  Stores the previewed accounts of import `token` in one vault write, resolving each conflict
+	 *  by `choices`. A conflict without a choice (also one that appeared since the preview) stops
+	 *  it with `choice_needed`, and nothing is written; so does any failure.
+	 */
+	importCommit: (token: string, choices: Choice[], events: Channel<TransferProgress>) => __TAURI_INVOKE<ImportDone>("import_commit", { token, choices, events }),
+	/**  Drops import `token` and the keys it holds. Nothing was written. */
+	importCancel: (token: string) => __TAURI_INVOKE<null>("import_cancel", { token }),
+	/**
+	 *  Exports every account to a file the person names in the save dialog, after the
+	 *  confirmation (see [`ExportConfirm`]). `null` when the dialog was cancelled.
+	 */
+	exportFile: (format: FileFormat, confirm: ExportConfirm, title: string, events: Channel<TransferProgress>) => __TAURI_INVOKE<ExportDone | null>("export_file", { format, confirm, title, events }),
+	/**
+	 *  The vault's accounts as Google Authenticator export QR codes (at most ten accounts each),
+	 *  after the confirmation (see [`ExportConfirm`]). The one command whose result carries keys.
+	 */
+	exportGoogleQr: (confirm: ExportConfirm) => __TAURI_INVOKE<GoogleQrView>("export_google_qr", { confirm }),
 };
 
 /* Types */
@@ -114,8 +144,11 @@ export type AppInfo = {
 };
 
 export type BatchProgress = {
-	index: number,
-	size: number,
+	/**  How many of the export's codes were scanned. */
+	received: number,
+	total: number,
+	/**  The numbers (from 1) of the codes still to scan. */
+	missing: number[],
 };
 
 /**
@@ -127,6 +160,12 @@ export type CameraEvent = { event: "started"; source: string } | { event: "frame
 export type CameraView = {
 	index: number,
 	name: string,
+};
+
+/**  The choice for the account at `index` of the preview. */
+export type Choice = {
+	index: number,
+	choice: ConflictChoice,
 };
 
 export type ClockView = {
@@ -155,10 +194,64 @@ export type CodeView = {
 	at_ms: number,
 };
 
+/**
+ *  The person's answer for an account whose login is in the vault (or earlier in the file)
+ *  with another key.
+ */
+export type ConflictChoice = 
+/**  The existing account gets the new key. */
+"replace" | 
+/**  Both are stored. */
+"keep_both";
+
 export type Copied = {
 	/**  Seconds until the clipboard is wiped; 0 when it is kept. */
 	clear_after_s: number,
 };
+
+/**
+ *  The person's confirmation of an export. A vault with a password: `vault_password` must be
+ *  it. A vault opened by the keyring only: `confirmed` must be set. Encrypted files use
+ *  `file_password`, else the vault password.
+ */
+export type ExportConfirm = {
+	vault_password: string | null,
+	confirmed: boolean,
+	file_password: string | null,
+};
+
+export type ExportDone = {
+	path: string,
+	accounts: number,
+};
+
+/**  The formats written to a file. */
+export type FileFormat = 
+/**  Encrypted Tweestap backup. */
+"backup" | 
+/**  Aegis JSON, encrypted. */
+"aegis" | 
+/**  Aegis JSON, plain: every key readable. */
+"aegis_plain" | 
+/**  `otpauth://` links, one per line: every key readable. */
+"uris";
+
+/**  The formats Tweestap imports. */
+export type Format = 
+/**  Google Authenticator "Transfer accounts" QR codes (`otpauth-migration://` links). */
+"google" | 
+/**  Aegis Authenticator vault export (JSON, plain or encrypted). */
+"aegis" | 
+/**  2FAS Authenticator backup (`.2fas`, plain or encrypted). */
+"2fas" | 
+/**  andOTP backup (plain JSON, or the encrypted `.json.aes`). */
+"andotp" | 
+/**  Bitwarden JSON export (unencrypted), items with a TOTP key. */
+"bitwarden" | 
+/**  A list of `otpauth://` links, one per line (FreeOTP, Ente, Raivo, scripts, …). */
+"uris" | 
+/**  A Tweestap backup (`tweestap export --format backup`). */
+"backup";
 
 /**  One found account, as the UI may see it. */
 export type FoundAccount = {
@@ -181,10 +274,67 @@ export type FoundProblem = {
 	message: string,
 };
 
+/**  The Google Authenticator export as QR codes, to scan with a phone one after another. */
+export type GoogleQrView = {
+	/**  `data:image/png;base64,…`, one per code, in order. They carry the keys. */
+	qr_codes: string[],
+	/**  Accounts in the codes. */
+	accounts: number,
+	/**  Accounts Google Authenticator cannot hold (Steam, 7 digits, periods other than 30 s). */
+	skipped: SkippedRow[],
+};
+
+/**  What the import did, counted. */
+export type ImportDone = {
+	added: number,
+	replaced: number,
+	kept_both: number,
+	unchanged: number,
+	/**  Entries of the file that could not be imported. */
+	skipped: number,
+};
+
+/**  One account of the file, as the UI may see it. */
+export type ImportRow = {
+	index: number,
+	issuer: string,
+	account: string,
+	type: string,
+	status: RowStatus,
+	in_file: boolean,
+};
+
+/**
+ *  What the chosen file(s) hold. `needs_password`: encrypted, ask for its password. `exports`:
+ *  a Google Authenticator export in several QR codes, how many were given; while one is
+ *  incomplete (`complete` false) the person adds the other images first.
+ */
+export type ImportView = {
+	token: string,
+	files: string[],
+	format: Format | null,
+	needs_password: boolean,
+	complete: boolean,
+	exports: Progress[],
+	accounts: ImportRow[],
+	skipped: SkippedRow[],
+};
+
 export type PortalView = {
 	url: string,
 	/**  False when no browser could be started: the UI shows the address to open by hand. */
 	opened: boolean,
+};
+
+/**
+ *  How far one export has arrived: `received` of its `total` QR codes; `missing` lists the
+ *  missing ones, numbered from 1 as Google Authenticator shows them.
+ */
+export type Progress = {
+	batch_id: number,
+	received: number,
+	total: number,
+	missing: number[],
 };
 
 /**
@@ -205,6 +355,18 @@ export type QrContent =
 /**  Any other text. */
 "other";
 
+/**  What importing one account would do. */
+export type RowStatus = 
+/**  Not there yet: added. */
+"new" | 
+/**  Already in the vault, or earlier in the file, with the same key: skipped. */
+"identical" | 
+/**
+ *  The login is in the vault (or earlier in the file, `in_file`) with another key: the
+ *  person chooses replace or keep both.
+ */
+"conflict";
+
 /**
  *  What a scan found: accounts to add, and why other codes gave none. `no_code` is set (with
  *  advice in `problems`) when no QR code was seen at all.
@@ -213,7 +375,11 @@ export type ScanReport = {
 	accounts: FoundAccount[],
 	problems: FoundProblem[],
 	no_code: boolean,
-	/**  Google Authenticator exports split over several codes: "2 of 3 scanned". */
+	/**
+	 *  Google Authenticator exports split over several codes: "2 of 3 scanned". Their
+	 *  accounts are offered once every code has been scanned (in any order, over several
+	 *  scans).
+	 */
 	batch: BatchProgress | null,
 };
 
@@ -251,6 +417,16 @@ export type Settings = {
 	/**  `nl` or `en`; empty follows the system language. The tray menu uses it too. */
 	language: string,
 };
+
+/**  An entry of the file that gives no account, and why (a stable `reason` kind). */
+export type SkippedRow = {
+	reason: string,
+	issuer: string,
+	account: string,
+};
+
+/**  What a slow step is doing, for the progress line. */
+export type TransferProgress = { stage: "reading"; bytes: number } | { stage: "decrypting" } | { stage: "checking"; accounts: number } | { stage: "saving"; accounts: number } | { stage: "confirming_password" } | { stage: "encrypting" } | { stage: "writing"; accounts: number };
 
 /**
  *  What a failed command hands the UI: a stable `kind` that the UI translates from its

@@ -53,6 +53,13 @@ class I18n {
       : translate(this.locale, "error.generic", { message });
   };
 
+  /** As `error`, preferring a text for this screen (`error.<context>.<kind>`): the same kind
+   * can mean another thing there (a wrong password of an import file, not of the vault). */
+  errorIn = (context: string, kind: string, message: string): string => {
+    const key = `error.${context}.${kind}`;
+    return key in catalogs[this.locale] ? translate(this.locale, key, { message }) : this.error(kind, message);
+  };
+
   private applyToDocument(): void {
     if (typeof document !== "undefined") document.documentElement.lang = this.locale;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import en from "../i18n/en.json";
 import nl from "../i18n/nl.json";
-import { interpolate, localeFromSystem, translate } from "./i18n.svelte";
+import { i18n, interpolate, localeFromSystem, translate } from "./i18n.svelte";
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -56,5 +56,16 @@ describe("translate", () => {
   it("fills placeholders and keeps unknown ones visible", () => {
     expect(translate("nl", "code.remaining", { seconds: 7 })).toBe("Nog 7 seconden geldig");
     expect(interpolate("{a} {b}", { a: 1 })).toBe("1 {b}");
+  });
+});
+
+describe("errorIn", () => {
+  it("prefers the screen's own text, then the general one, then the message", () => {
+    i18n.set("nl");
+    expect(i18n.errorIn("import", "wrong_password", "x")).toBe(nl["error.import.wrong_password"]);
+    expect(i18n.errorIn("export", "wrong_password", "x")).toBe(nl["error.export.wrong_password"]);
+    expect(i18n.errorIn("import", "locked", "x")).toBe(nl["error.locked"]);
+    expect(i18n.errorIn("import", "brand_new_kind", "the core's words")).toBe("Er ging iets mis: the core's words");
+    i18n.set("en");
   });
 });

@@ -6,7 +6,20 @@
  * generator cannot describe. Every command rejects with a UiError; none returns a secret.
  */
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { commands, type AddedAccount, type CameraEvent, type ScanReport, type UiError } from "./bindings";
+import {
+  commands,
+  type AddedAccount,
+  type CameraEvent,
+  type Choice,
+  type ExportConfirm,
+  type ExportDone,
+  type FileFormat,
+  type ImportDone,
+  type ImportView,
+  type ScanReport,
+  type TransferProgress,
+  type UiError,
+} from "./bindings";
 
 export type {
   AddedAccount,
@@ -16,8 +29,21 @@ export type {
   CameraEvent,
   CameraView,
   ClockView,
+  Choice,
   CodeView,
+  ConflictChoice,
   Copied,
+  ExportConfirm,
+  ExportDone,
+  FileFormat,
+  GoogleQrView,
+  ImportDone,
+  ImportRow,
+  ImportView,
+  Progress,
+  RowStatus,
+  SkippedRow,
+  TransferProgress,
   FoundAccount,
   FoundProblem,
   PortalView,
@@ -53,6 +79,8 @@ export const {
   cameraStop,
   takeOpenedLink,
   openPracticePortal,
+  importCancel,
+  exportGoogleQr,
 } = commands;
 
 export function isUiError(value: unknown): value is UiError {
@@ -105,4 +133,47 @@ export function cameraStart(index: number, onEvent: (event: CameraEvent) => void
  */
 export function scanImage(bytes: Uint8Array): Promise<ScanReport> {
   return invoke<ScanReport>("scan_image", bytes);
+}
+
+/** A channel that hands each progress report of a slow import or export step to `onProgress`. */
+function progressChannel(onProgress: (p: TransferProgress) => void): Channel<TransferProgress> {
+  const events = new Channel<TransferProgress>();
+  events.onmessage = onProgress;
+  return events;
+}
+
+/** Shows the open dialog (titled `title`) and reads the file; with `token`, the file joins that
+ * import (the next QR image of a Google export). `null` when the dialog was cancelled. */
+export function importPick(
+  token: string | null,
+  title: string,
+  onProgress: (p: TransferProgress) => void,
+): Promise<ImportView | null> {
+  return commands.importPick(token, title, progressChannel(onProgress));
+}
+
+export function importPassword(
+  token: string,
+  password: string,
+  onProgress: (p: TransferProgress) => void,
+): Promise<ImportView> {
+  return commands.importPassword(token, password, progressChannel(onProgress));
+}
+
+export function importCommit(
+  token: string,
+  choices: Choice[],
+  onProgress: (p: TransferProgress) => void,
+): Promise<ImportDone> {
+  return commands.importCommit(token, choices, progressChannel(onProgress));
+}
+
+/** Writes the export to the file chosen in the save dialog; `null` when it was cancelled. */
+export function exportFile(
+  format: FileFormat,
+  confirm: ExportConfirm,
+  title: string,
+  onProgress: (p: TransferProgress) => void,
+): Promise<ExportDone | null> {
+  return commands.exportFile(format, confirm, title, progressChannel(onProgress));
 }

@@ -1,8 +1,7 @@
 //! `tweestap export`: the vault's accounts as an encrypted Tweestap backup, Aegis JSON,
 //! otpauth:// links or Google Authenticator export QR codes.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -97,7 +96,7 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         return Err(exists(&args.out));
     }
     let vault = args.vault.open()?;
-    let items = export::items(&vault)?;
+    let items = export::items(&vault);
     let mut skipped: Vec<Skipped> = Vec::new();
     let mut exported = items.len();
     let files = match args.format.as_str() {
@@ -205,34 +204,12 @@ fn exists(path: &Path) -> CliError {
     )
 }
 
-/// Writes `bytes` to `path` (mode 0600 on Unix) through a temporary file renamed into place.
+/// Writes `bytes` to `path`, readable by you only, never half-written (core's rules).
 fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
-    if !force && path.exists() {
-        return Err(exists(path));
-    }
-    let failed = |e: std::io::Error| {
-        CliError::failure("io", format!("cannot write {}: {e}", path.display()))
-    };
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = PathBuf::from(tmp_name);
-    let _ = fs::remove_file(&tmp);
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let result = options
-        .open(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(failed(e));
-    }
-    Ok(())
+    export::write_private(path, bytes, force).map_err(|e| match e {
+        export::ExportError::FileExists { path } => exists(&path),
+        other => other.into(),
+    })
 }
 
 /// `tweestap-google-<n>-of-<total>.png` in the folder `dir` (created when missing).

@@ -1,7 +1,7 @@
 //! `tweestap import`: accounts from another authenticator's export (or a Tweestap backup)
 //! into the vault, previewed first, stored in one write.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -14,9 +14,6 @@ use tweestap_core::{Account, ErrorKind};
 
 use super::vault_opts::{FileVaultOpts, read_password_file};
 use crate::output::{CliError, CmdResult, EXIT_FAILURE, Output};
-
-/// Files larger than this are not exports (the largest real ones are a few MB).
-const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 pub const FORMATS: [&str; 8] = [
     "auto",
@@ -132,7 +129,7 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
     let sources = args
         .files
         .iter()
-        .map(|p| read_source(p))
+        .map(|p| Source::read(p).map_err(CliError::from))
         .collect::<Result<Vec<_>, _>>()?;
     let password = args
         .password_file
@@ -262,30 +259,6 @@ fn skipped_summary(skipped: &[Skipped]) -> String {
     reasons.sort_unstable();
     reasons.dedup();
     format!(" ({} skipped: {})", skipped.len(), reasons.join(", "))
-}
-
-/// Reads one file, refusing what cannot be an export.
-fn read_source(path: &Path) -> Result<Source, CliError> {
-    let unreadable = |e: std::io::Error| {
-        let kind = match e.kind() {
-            std::io::ErrorKind::NotFound => "file_not_found",
-            std::io::ErrorKind::PermissionDenied => "permission_denied",
-            _ => "file_unreadable",
-        };
-        CliError::bad_input(kind, format!("cannot read {}: {e}", path.display()))
-    };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(CliError::bad_input(
-            "file_too_large",
-            format!(
-                "{} is too large to be an export ({size} bytes; the limit is {MAX_FILE_BYTES})",
-                path.display()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    Ok(Source::new(path.display().to_string(), bytes))
 }
 
 /// On stderr: how far a Google export in several QR codes has come.

@@ -80,6 +80,16 @@ pub enum ImportError {
     #[error("{}{error}", prefix(source_name))]
     Image { source_name: String, error: QrError },
 
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path} is too large to be an export ({size} bytes; the limit is {limit})", limit = super::MAX_FILE_BYTES)]
+    TooLarge { path: String, size: u64 },
+
     #[error("the import was cancelled; nothing was changed")]
     Cancelled,
 
@@ -128,6 +138,12 @@ impl ErrorKind for ImportError {
             ImportError::IncompleteExport { .. } => "incomplete_export",
             ImportError::NoQrCode { .. } => "no_qr_code",
             ImportError::Image { error, .. } => error.kind(),
+            ImportError::Unreadable { source, .. } => match source.kind() {
+                std::io::ErrorKind::NotFound => "file_not_found",
+                std::io::ErrorKind::PermissionDenied => "permission_denied",
+                _ => "file_unreadable",
+            },
+            ImportError::TooLarge { .. } => "file_too_large",
             ImportError::Cancelled => "cancelled",
             ImportError::Vault(e) => e.kind(),
         }

@@ -21,6 +21,7 @@ use crate::migration::{
 /// How far one export has arrived: `received` of its `total` QR codes; `missing` lists the
 /// missing ones, numbered from 1 as Google Authenticator shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Progress {
     pub batch_id: i32,
     pub received: usize,
@@ -158,6 +159,30 @@ impl GoogleExport {
         out.exports.extend(self.progress());
     }
 
+    /// For codes scanned one at a time: adds `link` as [`GoogleExport::add`] does, but a code
+    /// of another export first drops the unfinished ones (the person gave up on them and
+    /// started another). Returns the progress of `link`'s export.
+    pub fn add_scanned(&mut self, link: &str) -> Result<Progress, MigrationError> {
+        let (batch, labels) = parse_migration_labeled(link.trim())?;
+        let header = &batch.batch;
+        let size = usize::try_from(header.batch_size).unwrap_or(0).max(1);
+        let same_export = |b: &Batch| b.id == header.batch_id && b.size == size;
+        if !self.batches.iter().any(same_export) {
+            self.batches.retain(|b| b.progress().is_complete());
+        }
+        Ok(self.add_batch(batch, labels))
+    }
+
+    /// When every export seen is complete: its preview, and the collector starts empty again.
+    pub fn take_complete(&mut self) -> Option<ImportPreview> {
+        if !self.is_complete() {
+            return None;
+        }
+        let preview = self.preview();
+        self.batches.clear();
+        Some(preview)
+    }
+
     /// The [`ImportError::IncompleteExport`] for what is missing, if anything.
     pub fn incomplete(&self) -> Option<ImportError> {
         let exports = self.progress();
@@ -220,6 +245,46 @@ mod tests {
                 .unwrap()
                 .to_string()
                 .contains("missing: number 2")
+        );
+    }
+
+    #[test]
+    fn scanned_codes_complete_one_export_at_a_time() {
+        let mut g = GoogleExport::new();
+        assert!(g.take_complete().is_none());
+        assert_eq!(
+            g.add_scanned(&link("a", 0, 3, 7)).unwrap().to_string(),
+            "1 of 3"
+        );
+        assert_eq!(
+            g.add_scanned(&link("b", 1, 3, 7)).unwrap().to_string(),
+            "2 of 3"
+        );
+        assert!(g.take_complete().is_none());
+        // Another export's code: the unfinished one is dropped.
+        assert_eq!(
+            g.add_scanned(&link("x", 1, 2, 8)).unwrap().to_string(),
+            "1 of 2"
+        );
+        assert_eq!(g.progress().len(), 1);
+        assert_eq!(
+            g.add_scanned(&link("y", 0, 2, 8)).unwrap().to_string(),
+            "2 of 2"
+        );
+        let done = g.take_complete().unwrap();
+        let names: Vec<&str> = done
+            .accounts
+            .iter()
+            .map(|a| a.account.account.as_str())
+            .collect();
+        assert_eq!(names, ["y", "x"]);
+        assert!(g.progress().is_empty() && g.take_complete().is_none());
+        // A single-code export is complete at once.
+        assert!(g.add_scanned(&link("solo", 0, 1, 9)).unwrap().is_complete());
+        assert_eq!(g.take_complete().unwrap().accounts.len(), 1);
+        assert!(
+            g.add_scanned("otpauth-migration://offline?data=%%")
+                .is_err()
         );
     }
 }

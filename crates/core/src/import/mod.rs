@@ -29,6 +29,7 @@ mod twofas;
 mod uris;
 
 use std::fmt;
+use std::path::Path;
 
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -45,6 +46,7 @@ pub use crate::vault::{ImportOutcome, NewAccount, Resolution};
 /// The formats Tweestap imports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum Format {
     /// Google Authenticator "Transfer accounts" QR codes (`otpauth-migration://` links).
     Google,
@@ -141,6 +143,28 @@ impl Source {
             name: name.into(),
             bytes: Zeroizing::new(bytes),
         }
+    }
+}
+
+/// Files larger than this are not exports (the largest real ones are a few MB; a hundred
+/// thousand accounts as links are about 11 MB).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Source {
+    /// Reads the file at `path` (named by its path in messages), refusing what cannot be an
+    /// export: `file_not_found`, `permission_denied`, `file_unreadable`, `file_too_large`.
+    pub fn read(path: &Path) -> Result<Source, ImportError> {
+        let name = path.display().to_string();
+        let unreadable = |source| ImportError::Unreadable {
+            path: name.clone(),
+            source,
+        };
+        let size = std::fs::metadata(path).map_err(unreadable)?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(ImportError::TooLarge { path: name, size });
+        }
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        Ok(Source::new(name, bytes))
     }
 }
 

@@ -18,6 +18,7 @@ pub mod keyring;
 mod location;
 mod record;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -557,9 +558,46 @@ impl Vault {
 
     /// Live accounts, in the person's order. No secrets.
     pub fn list(&self) -> Vec<AccountSummary> {
+        self.live_records()
+            .into_iter()
+            .map(Record::summary)
+            .collect()
+    }
+
+    /// Every live account with its summary, in the person's order, in one pass (an import's
+    /// plan, an export). Holds the secrets: never for a door.
+    pub(crate) fn live_accounts(&self) -> Vec<(AccountSummary, Account)> {
+        self.live_records()
+            .into_iter()
+            .map(|r| (r.summary(), r.to_account()))
+            .collect()
+    }
+
+    fn live_records(&self) -> Vec<&Record> {
         let mut live: Vec<&Record> = self.records.iter().filter(|r| r.is_live()).collect();
         live.sort_by(|a, b| (a.order, a.created, &a.id).cmp(&(b.order, b.created, &b.id)));
-        live.into_iter().map(Record::summary).collect()
+        live
+    }
+
+    /// A second handle on the same vault, with its own copy of the key and the accounts, as
+    /// another process would have one: long work (a large import or export) runs on it
+    /// without holding the door's handle. Changes go through the file's lock as usual.
+    pub fn duplicate(&self) -> Vault {
+        Vault {
+            store: self.store.clone(),
+            key: DataKey::from_slice(self.key.bytes()).expect("a data key has the key length"),
+            header: self.header.clone(),
+            records: self.records.clone(),
+        }
+    }
+
+    /// Checks that `password` is this vault's password (a confirmation before an export),
+    /// without changing anything: `wrong_password`, or `keyring_required` when the vault has
+    /// no password. Runs Argon2id once (about half a second).
+    pub fn check_password(&self, password: &str) -> Result<()> {
+        self.store
+            .key_from_password(&self.header, password)
+            .map(drop)
     }
 
     /// Deleted accounts that can still be restored, most recently deleted first.
@@ -743,28 +781,36 @@ impl Vault {
             let mut work = records.clone();
             let mut outcomes = Vec::with_capacity(accounts.len());
             let mut next_order = work.iter().map(|r| r.order + 1).max().unwrap_or(0);
+            // Live records by login (positions in `work`), so a large import stays linear.
+            let mut by_login: HashMap<(String, String), Vec<usize>> = HashMap::new();
+            for (i, r) in work.iter().enumerate().filter(|(_, r)| r.is_live()) {
+                by_login
+                    .entry((r.issuer.clone(), r.account.clone()))
+                    .or_default()
+                    .push(i);
+            }
             for (index, new) in accounts.into_iter().enumerate() {
-                let same_login = |r: &&Record| r.is_live() && r.same_login(&new.account);
-                if let Some(r) = work
+                let login = (new.account.issuer.clone(), new.account.account.clone());
+                let same_login = by_login.get(&login).map(Vec::as_slice).unwrap_or_default();
+                if let Some(&i) = same_login
                     .iter()
-                    .filter(same_login)
-                    .find(|r| r.to_account() == new.account)
+                    .find(|&&i| work[i].to_account() == new.account)
                 {
-                    outcomes.push(ImportOutcome::Unchanged { id: r.id.clone() });
+                    outcomes.push(ImportOutcome::Unchanged {
+                        id: work[i].id.clone(),
+                    });
                     continue;
                 }
-                let existing = work.iter().find(same_login).map(|r| r.summary());
+                let existing = same_login.first().map(|&i| (i, work[i].summary()));
                 let resolution = match &existing {
-                    Some(summary) => resolve(index, &new.account, summary),
+                    Some((_, summary)) => resolve(index, &new.account, summary),
                     None => Resolution::KeepBoth,
                 };
                 let outcome = match (resolution, existing) {
                     (Resolution::Cancel, _) => return Ok((None, false)),
-                    (Resolution::Skip, Some(e)) => ImportOutcome::Skipped { existing: e.id },
-                    (Resolution::Replace, Some(e)) => {
-                        if let Some(r) = work.iter_mut().find(|r| r.id == e.id) {
-                            r.replace_with(new.account, now);
-                        }
+                    (Resolution::Skip, Some((_, e))) => ImportOutcome::Skipped { existing: e.id },
+                    (Resolution::Replace, Some((i, e))) => {
+                        work[i].replace_with(new.account, now);
                         ImportOutcome::Replaced { id: e.id }
                     }
                     (_, existing) => {
@@ -773,10 +819,11 @@ impl Vault {
                         record.group = new.group;
                         record.favourite = new.favourite;
                         record.icon = new.icon;
+                        by_login.entry(login).or_default().push(work.len());
                         work.push(record);
                         next_order += 1;
                         match existing {
-                            Some(e) => ImportOutcome::KeptBoth { id, existing: e.id },
+                            Some((_, e)) => ImportOutcome::KeptBoth { id, existing: e.id },
                             None => ImportOutcome::Added { id },
                         }
                     }

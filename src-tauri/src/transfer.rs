@@ -1,0 +1,735 @@
+//! Import and export in the app: thin doors over `tweestap_core::import` and `export`.
+//!
+//! Files are chosen in the system's open and save dialogs, which these commands show
+//! themselves: the web view never names a path, so it cannot read or write files on its own.
+//! A file being imported stays in this process behind a token (like scan results); the UI sees
+//! display fields only (issuer, account, type, what importing would do). The one exception is
+//! the confirmed Google Authenticator export, whose QR codes carry the keys by design.
+//!
+//! Slow work (reading, decrypting, checking and storing 100,000 accounts, key derivation) runs
+//! off the IPC thread on a second handle of the vault, reporting its stage on a channel, so
+//! the window stays responsive and keeps showing codes meanwhile.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State, WebviewWindow};
+use tauri_plugin_dialog::DialogExt;
+use tweestap_core::civil::civil_from_days;
+use tweestap_core::export::{self, AegisEncryption};
+use tweestap_core::import::{
+    self, Format, ImportError, ImportOptions, ImportOutcome, ImportPreview, PlanStatus, Progress,
+    Resolution, ScryptCost, Skipped, Source,
+};
+use tweestap_core::otp::Clock;
+use tweestap_core::vault::{KdfParams, Vault};
+use tweestap_core::{ErrorKind, base64};
+use zeroize::Zeroizing;
+
+use crate::error::UiError;
+use crate::state::{AppState, blocking, with_vault};
+
+/// End-to-end tests cannot drive a native file dialog. When this is set, it names a file whose
+/// first line answers the next open or save dialog instead (a path; an empty line is "the
+/// person cancelled"). Unset in normal use.
+const TEST_DIALOG_ENV: &str = "TWEESTAP_TEST_DIALOG_ANSWER";
+
+/// The import being previewed: its files (wiped when dropped) and, once read, what they hold.
+#[derive(Default)]
+pub struct Transfers {
+    import: Mutex<Option<PendingImport>>,
+    next: AtomicU64,
+}
+
+struct PendingImport {
+    token: String,
+    sources: Vec<Source>,
+    /// `None` while the file's password is needed.
+    preview: Option<ImportPreview>,
+    /// The format of an encrypted file waiting for its password.
+    locked_format: Option<Format>,
+}
+
+impl Transfers {
+    /// Forgets a pending import (cancel, or the vault was locked).
+    pub fn clear(&self) {
+        if let Ok(mut slot) = self.import.lock() {
+            *slot = None;
+        }
+    }
+
+    fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<PendingImport>>, UiError> {
+        self.import
+            .lock()
+            .map_err(|_| UiError::internal("import state lock poisoned"))
+    }
+
+    /// Takes the pending import named `token` (`import_expired` when there is none).
+    fn take(&self, token: &str) -> Result<PendingImport, UiError> {
+        let mut slot = self.slot()?;
+        match slot.take() {
+            Some(p) if p.token == token => Ok(p),
+            other => {
+                *slot = other;
+                Err(expired())
+            }
+        }
+    }
+
+    fn put(&self, pending: PendingImport) -> Result<(), UiError> {
+        *self.slot()? = Some(pending);
+        Ok(())
+    }
+}
+
+fn expired() -> UiError {
+    UiError {
+        kind: "import_expired".to_string(),
+        message: "this import is no longer open; choose the file again".to_string(),
+    }
+}
+
+/// What a slow step is doing, for the progress line.
+#[derive(Serialize, Type, Clone)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum TransferProgress {
+    Reading { bytes: u64 },
+    Decrypting,
+    Checking { accounts: usize },
+    Saving { accounts: usize },
+    ConfirmingPassword,
+    Encrypting,
+    Writing { accounts: usize },
+}
+
+fn report(events: &Channel<TransferProgress>, progress: TransferProgress) {
+    // The UI may have gone (window closed): the work goes on regardless.
+    let _ = events.send(progress);
+}
+
+/// A second handle on the open vault (re-read first), for work that must not hold the door's.
+fn vault_handle(state: &AppState) -> Result<Vault, UiError> {
+    with_vault(state, |vault| {
+        vault.refresh()?;
+        Ok(vault.duplicate())
+    })
+}
+
+// --- Dialogs --------------------------------------------------------------------------------
+
+enum Dialog {
+    Open,
+    Save { file_name: String },
+}
+
+/// Shows the open or save dialog over `window` (or reads the tests' answer); `None` when the
+/// person cancelled.
+async fn choose_path(
+    app: &AppHandle,
+    window: &WebviewWindow,
+    dialog: Dialog,
+    title: String,
+) -> Result<Option<PathBuf>, UiError> {
+    if let Some(answer) = std::env::var_os(TEST_DIALOG_ENV) {
+        let text = std::fs::read_to_string(&answer).unwrap_or_default();
+        let line = text.lines().next().unwrap_or("").trim();
+        return Ok((!line.is_empty()).then(|| PathBuf::from(line)));
+    }
+    let (app, window) = (app.clone(), window.clone());
+    blocking(move || {
+        let builder = app.dialog().file().set_parent(&window).set_title(title);
+        let picked = match dialog {
+            Dialog::Open => builder.blocking_pick_file(),
+            Dialog::Save { file_name } => builder.set_file_name(file_name).blocking_save_file(),
+        };
+        picked
+            .map(|p| {
+                p.into_path()
+                    .map_err(|e| UiError::internal(format!("the dialog gave no usable path: {e}")))
+            })
+            .transpose()
+    })
+    .await
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+// --- Import ---------------------------------------------------------------------------------
+
+/// What importing one account would do.
+#[derive(Serialize, Type, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStatus {
+    /// Not there yet: added.
+    New,
+    /// Already in the vault, or earlier in the file, with the same key: skipped.
+    Identical,
+    /// The login is in the vault (or earlier in the file, `in_file`) with another key: the
+    /// person chooses replace or keep both.
+    Conflict,
+}
+
+/// One account of the file, as the UI may see it.
+#[derive(Serialize, Type, Clone)]
+pub struct ImportRow {
+    pub index: usize,
+    pub issuer: String,
+    pub account: String,
+    #[serde(rename = "type")]
+    pub otp_type: &'static str,
+    pub status: RowStatus,
+    pub in_file: bool,
+}
+
+/// An entry of the file that gives no account, and why (a stable `reason` kind).
+#[derive(Serialize, Type, Clone)]
+pub struct SkippedRow {
+    pub reason: &'static str,
+    pub issuer: String,
+    pub account: String,
+}
+
+impl From<&Skipped> for SkippedRow {
+    fn from(s: &Skipped) -> Self {
+        SkippedRow {
+            reason: s.reason,
+            issuer: s.issuer.clone(),
+            account: s.account.clone(),
+        }
+    }
+}
+
+/// What the chosen file(s) hold. `needs_password`: encrypted, ask for its password. `exports`:
+/// a Google Authenticator export in several QR codes, how many were given; while one is
+/// incomplete (`complete` false) the person adds the other images first.
+#[derive(Serialize, Type, Clone)]
+pub struct ImportView {
+    pub token: String,
+    pub files: Vec<String>,
+    pub format: Option<Format>,
+    pub needs_password: bool,
+    pub complete: bool,
+    pub exports: Vec<Progress>,
+    pub accounts: Vec<ImportRow>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+impl ImportView {
+    fn new(token: &str, sources: &[Source]) -> Self {
+        ImportView {
+            token: token.to_string(),
+            files: sources
+                .iter()
+                .map(|s| file_name(Path::new(&s.name)))
+                .collect(),
+            format: None,
+            needs_password: false,
+            complete: false,
+            exports: Vec::new(),
+            accounts: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn with_preview(mut self, preview: &ImportPreview, plan: &[PlanStatus]) -> Self {
+        self.format = Some(preview.format);
+        self.complete = preview.is_complete();
+        self.exports = preview.exports.clone();
+        self.accounts = preview
+            .accounts
+            .iter()
+            .zip(plan)
+            .enumerate()
+            .map(|(index, (new, status))| {
+                let (status, in_file) = match status {
+                    PlanStatus::New => (RowStatus::New, false),
+                    PlanStatus::Identical { .. } => (RowStatus::Identical, false),
+                    PlanStatus::Conflict { .. } => (RowStatus::Conflict, false),
+                    PlanStatus::Repeated {
+                        identical: true, ..
+                    } => (RowStatus::Identical, true),
+                    PlanStatus::Repeated { .. } => (RowStatus::Conflict, true),
+                };
+                ImportRow {
+                    index,
+                    issuer: new.account.issuer.clone(),
+                    account: new.account.account.clone(),
+                    otp_type: new.account.kind.type_name(),
+                    status,
+                    in_file,
+                }
+            })
+            .collect();
+        self.skipped = preview.skipped.iter().map(SkippedRow::from).collect();
+        self
+    }
+}
+
+/// Reads the sources (with the file's password, if given) and plans them against the vault.
+/// A file that needs a password is not an error here: the view asks for it.
+async fn read_and_plan(
+    state: &AppState,
+    mut pending: PendingImport,
+    password: Option<Zeroizing<String>>,
+    events: &Channel<TransferProgress>,
+) -> Result<(PendingImport, ImportView), (PendingImport, UiError)> {
+    let vault = match vault_handle(state) {
+        Ok(v) => v,
+        Err(e) => return Err((pending, e)),
+    };
+    if password.is_some() {
+        report(events, TransferProgress::Decrypting);
+    }
+    let sources = std::mem::take(&mut pending.sources);
+    let progress = events.clone();
+    let done = blocking(move || {
+        let options = ImportOptions {
+            format: None,
+            password: password.as_ref().map(|p| p.as_str()),
+        };
+        let read = import::preview(&sources, options).map(|preview| {
+            report(
+                &progress,
+                TransferProgress::Checking {
+                    accounts: preview.accounts.len(),
+                },
+            );
+            let plan = import::plan(&preview, &vault);
+            (preview, plan)
+        });
+        Ok::<_, UiError>((sources, read))
+    })
+    .await;
+    let (sources, read) = match done {
+        Ok(done) => done,
+        Err(e) => return Err((pending, e)),
+    };
+    pending.sources = sources;
+    let view = ImportView::new(&pending.token, &pending.sources);
+    match read {
+        Ok((preview, plan)) => {
+            let view = view.with_preview(&preview, &plan);
+            pending.preview = Some(preview);
+            pending.locked_format = None;
+            Ok((pending, view))
+        }
+        Err(ImportError::PasswordRequired { format }) => {
+            pending.preview = None;
+            pending.locked_format = Some(format);
+            let view = ImportView {
+                format: Some(format),
+                needs_password: true,
+                ..view
+            };
+            Ok((pending, view))
+        }
+        Err(e) => Err((pending, UiError::from(e))),
+    }
+}
+
+/// Shows the open dialog and reads the chosen file. With the `token` of the import being
+/// previewed, the file joins it (the next QR image of a Google Authenticator export);
+/// without, it starts a new import. `null` when the person cancelled the dialog. On an error
+/// a new import is dropped and a joined one stays as it was.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_pick(
+    token: Option<String>,
+    title: String,
+    events: Channel<TransferProgress>,
+    app: AppHandle,
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+) -> Result<Option<ImportView>, UiError> {
+    // Checked first: no dialog while the vault is locked.
+    with_vault(&state, |_| Ok(()))?;
+    let Some(path) = choose_path(&app, &window, Dialog::Open, title).await? else {
+        return Ok(None);
+    };
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    report(&events, TransferProgress::Reading { bytes: size });
+    let source = blocking(move || Source::read(&path).map_err(UiError::from)).await?;
+    let transfers = &state.transfers;
+    let earlier = match &token {
+        Some(token) => Some(transfers.take(token)?),
+        None => None,
+    };
+    let pending = match earlier {
+        Some(mut earlier) => {
+            let before = earlier.sources.len();
+            earlier.sources.push(source);
+            (earlier, Some(before))
+        }
+        None => {
+            // One import at a time: a new file replaces (and wipes) an unfinished one.
+            transfers.clear();
+            let n = transfers.next.fetch_add(1, Ordering::SeqCst) + 1;
+            let fresh = PendingImport {
+                token: format!("import-{n}"),
+                sources: vec![source],
+                preview: None,
+                locked_format: None,
+            };
+            (fresh, None)
+        }
+    };
+    let (pending, joined) = pending;
+    match read_and_plan(&state, pending, None, &events).await {
+        Ok((pending, view)) => {
+            transfers.put(pending)?;
+            Ok(Some(view))
+        }
+        Err((mut pending, e)) => {
+            if let Some(before) = joined {
+                // The new file does not fit: keep the import as it was.
+                pending.sources.truncate(before);
+                transfers.put(pending)?;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Reads the encrypted file of import `token` with `password`. A wrong password keeps the
+/// import open, so the person can try again.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_password(
+    token: String,
+    password: String,
+    events: Channel<TransferProgress>,
+    state: State<'_, AppState>,
+) -> Result<ImportView, UiError> {
+    let password = Zeroizing::new(password);
+    let pending = state.transfers.take(&token)?;
+    match read_and_plan(&state, pending, Some(password), &events).await {
+        Ok((pending, view)) => {
+            state.transfers.put(pending)?;
+            Ok(view)
+        }
+        Err((pending, e)) => {
+            state.transfers.put(pending)?;
+            Err(e)
+        }
+    }
+}
+
+/// The person's answer for an account whose login is in the vault (or earlier in the file)
+/// with another key.
+#[derive(Deserialize, Type, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    /// The existing account gets the new key.
+    Replace,
+    /// Both are stored.
+    KeepBoth,
+}
+
+/// The choice for the account at `index` of the preview.
+#[derive(Deserialize, Type)]
+pub struct Choice {
+    pub index: usize,
+    pub choice: ConflictChoice,
+}
+
+/// What the import did, counted.
+#[derive(Serialize, Type, Default)]
+pub struct ImportDone {
+    pub added: usize,
+    pub replaced: usize,
+    pub kept_both: usize,
+    pub unchanged: usize,
+    /// Entries of the file that could not be imported.
+    pub skipped: usize,
+}
+
+/// Stores the previewed accounts of import `token` in one vault write, resolving each conflict
+/// by `choices`. A conflict without a choice (also one that appeared since the preview) stops
+/// it with `choice_needed`, and nothing is written; so does any failure.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_commit(
+    token: String,
+    choices: Vec<Choice>,
+    events: Channel<TransferProgress>,
+    state: State<'_, AppState>,
+) -> Result<ImportDone, UiError> {
+    let chosen: HashMap<usize, Resolution> = choices
+        .iter()
+        .map(|c| {
+            let resolution = match c.choice {
+                ConflictChoice::Replace => Resolution::Replace,
+                ConflictChoice::KeepBoth => Resolution::KeepBoth,
+            };
+            (c.index, resolution)
+        })
+        .collect();
+    let pending = state.transfers.take(&token)?;
+    let ready = pending.preview.as_ref().is_some_and(|p| p.is_complete());
+    if !ready {
+        let error = match &pending.preview {
+            Some(p) => UiError::from(ImportError::IncompleteExport {
+                exports: p.exports.clone(),
+            }),
+            None => UiError::from(ImportError::PasswordRequired {
+                format: pending.locked_format.unwrap_or(Format::Aegis),
+            }),
+        };
+        state.transfers.put(pending)?;
+        return Err(error);
+    }
+    let mut vault = match vault_handle(&state) {
+        Ok(v) => v,
+        Err(e) => {
+            state.transfers.put(pending)?;
+            return Err(e);
+        }
+    };
+    let total = pending.preview.as_ref().map_or(0, |p| p.accounts.len());
+    report(&events, TransferProgress::Saving { accounts: total });
+    let (pending, result) = blocking(move || {
+        let preview = pending.preview.as_ref().expect("checked above");
+        let result = import::commit(&mut vault, preview, |index, _, _| {
+            chosen.get(&index).copied().unwrap_or(Resolution::Cancel)
+        });
+        Ok::<_, UiError>((pending, result))
+    })
+    .await?;
+    match result {
+        Ok(outcomes) => {
+            let mut done = ImportDone {
+                skipped: pending.preview.as_ref().map_or(0, |p| p.skipped.len()),
+                ..ImportDone::default()
+            };
+            for outcome in outcomes {
+                match outcome {
+                    ImportOutcome::Added { .. } => done.added += 1,
+                    ImportOutcome::Replaced { .. } => done.replaced += 1,
+                    ImportOutcome::KeptBoth { .. } => done.kept_both += 1,
+                    ImportOutcome::Unchanged { .. } | ImportOutcome::Skipped { .. } => {
+                        done.unchanged += 1
+                    }
+                }
+            }
+            // `pending` (every key of the file) is dropped and wiped here.
+            Ok(done)
+        }
+        Err(e) => {
+            state.transfers.put(pending)?;
+            if e.kind() == "cancelled" {
+                return Err(UiError {
+                    kind: "choice_needed".to_string(),
+                    message: "an account is in the vault with another key and needs a choice (replace or keep both); nothing was imported".to_string(),
+                });
+            }
+            Err(e.into())
+        }
+    }
+}
+
+/// Drops import `token` and the keys it holds. Nothing was written.
+#[tauri::command]
+#[specta::specta]
+pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), UiError> {
+    let _ = state.transfers.take(&token);
+    Ok(())
+}
+
+// --- Export ---------------------------------------------------------------------------------
+
+/// The person's confirmation of an export. A vault with a password: `vault_password` must be
+/// it. A vault opened by the keyring only: `confirmed` must be set. Encrypted files use
+/// `file_password`, else the vault password.
+#[derive(Deserialize, Type)]
+pub struct ExportConfirm {
+    pub vault_password: Option<String>,
+    pub confirmed: bool,
+    pub file_password: Option<String>,
+}
+
+impl ExportConfirm {
+    /// Checks the confirmation against the vault (runs Argon2id for a password); returns the
+    /// password for an encrypted file, if one was given.
+    fn check(self, vault: &Vault) -> Result<Option<Zeroizing<String>>, UiError> {
+        let vault_password = self
+            .vault_password
+            .map(Zeroizing::new)
+            .filter(|p| !p.is_empty());
+        let file_password = self
+            .file_password
+            .map(Zeroizing::new)
+            .filter(|p| !p.is_empty());
+        if vault.info().has_password_slot {
+            let Some(pw) = &vault_password else {
+                return Err(UiError {
+                    kind: "vault_password_required".to_string(),
+                    message: "give the vault's password to confirm the export".to_string(),
+                });
+            };
+            vault.check_password(pw)?;
+        } else if !self.confirmed {
+            return Err(UiError {
+                kind: "confirmation_required".to_string(),
+                message: "confirm that you want to export your keys".to_string(),
+            });
+        }
+        Ok(file_password.or(vault_password))
+    }
+}
+
+/// The formats written to a file.
+#[derive(Deserialize, Type, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FileFormat {
+    /// Encrypted Tweestap backup.
+    Backup,
+    /// Aegis JSON, encrypted.
+    Aegis,
+    /// Aegis JSON, plain: every key readable.
+    AegisPlain,
+    /// `otpauth://` links, one per line: every key readable.
+    Uris,
+}
+
+impl FileFormat {
+    fn encrypted(self) -> bool {
+        matches!(self, FileFormat::Backup | FileFormat::Aegis)
+    }
+
+    fn file_name(self, today: &str) -> String {
+        match self {
+            FileFormat::Backup => format!("tweestap-backup-{today}.tweestap"),
+            FileFormat::Aegis => format!("aegis-export-{today}.json"),
+            FileFormat::AegisPlain => format!("aegis-export-plain-{today}.json"),
+            FileFormat::Uris => format!("otpauth-links-{today}.txt"),
+        }
+    }
+}
+
+#[derive(Serialize, Type)]
+pub struct ExportDone {
+    pub path: String,
+    pub accounts: usize,
+}
+
+/// Exports every account to a file the person names in the save dialog, after the
+/// confirmation (see [`ExportConfirm`]). `null` when the dialog was cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_file(
+    format: FileFormat,
+    confirm: ExportConfirm,
+    title: String,
+    events: Channel<TransferProgress>,
+    app: AppHandle,
+    window: WebviewWindow,
+    state: State<'_, AppState>,
+) -> Result<Option<ExportDone>, UiError> {
+    let vault = vault_handle(&state)?;
+    report(&events, TransferProgress::ConfirmingPassword);
+    let (vault, password) = blocking(move || {
+        let password = confirm.check(&vault)?;
+        Ok::<_, UiError>((vault, password))
+    })
+    .await?;
+    if format.encrypted() && password.is_none() {
+        return Err(UiError::from(export::ExportError::PasswordRequired));
+    }
+    let today = {
+        let days = state.clock().now_unix() / 86_400;
+        let (y, m, d) = civil_from_days(days as i64);
+        format!("{y:04}-{m:02}-{d:02}")
+    };
+    let dialog = Dialog::Save {
+        file_name: format.file_name(&today),
+    };
+    let Some(path) = choose_path(&app, &window, dialog, title).await? else {
+        return Ok(None);
+    };
+    let items = export::items(&vault);
+    let accounts = items.len();
+    if format.encrypted() {
+        report(&events, TransferProgress::Encrypting);
+    }
+    let progress = events.clone();
+    blocking(move || {
+        let pw = password.as_ref().map(|p| p.as_str());
+        let bytes = match format {
+            FileFormat::Backup => {
+                Zeroizing::new(vault.export_backup(pw.unwrap_or_default(), KdfParams::DEFAULT)?)
+            }
+            FileFormat::Aegis => export::aegis(
+                &items,
+                pw.map(|password| AegisEncryption {
+                    password,
+                    cost: ScryptCost::AEGIS,
+                }),
+            )?,
+            FileFormat::AegisPlain => export::aegis(&items, None)?,
+            FileFormat::Uris => {
+                let text = export::uris(&items);
+                Zeroizing::new(text.as_bytes().to_vec())
+            }
+        };
+        report(&progress, TransferProgress::Writing { accounts });
+        // The save dialog asked before replacing an existing file.
+        export::write_private(&path, &bytes, true)?;
+        Ok::<_, UiError>(ExportDone {
+            path: path.display().to_string(),
+            accounts,
+        })
+    })
+    .await
+    .map(Some)
+}
+
+/// The Google Authenticator export as QR codes, to scan with a phone one after another.
+#[derive(Serialize, Type)]
+pub struct GoogleQrView {
+    /// `data:image/png;base64,…`, one per code, in order. They carry the keys.
+    pub qr_codes: Vec<String>,
+    /// Accounts in the codes.
+    pub accounts: usize,
+    /// Accounts Google Authenticator cannot hold (Steam, 7 digits, periods other than 30 s).
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// The vault's accounts as Google Authenticator export QR codes (at most ten accounts each),
+/// after the confirmation (see [`ExportConfirm`]). The one command whose result carries keys.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_google_qr(
+    confirm: ExportConfirm,
+    state: State<'_, AppState>,
+) -> Result<GoogleQrView, UiError> {
+    let vault = vault_handle(&state)?;
+    blocking(move || {
+        confirm.check(&vault)?;
+        let items = export::items(&vault);
+        let links = export::google_links(&items);
+        if links.links.is_empty() {
+            return Err(UiError::from(export::ExportError::NothingToExport(
+                "the vault has no account Google Authenticator can hold",
+            )));
+        }
+        let qr_codes = export::google_qr_codes(&links)
+            .iter()
+            .map(|png| format!("data:image/png;base64,{}", base64::encode(png)))
+            .collect();
+        Ok(GoogleQrView {
+            qr_codes,
+            accounts: items.len() - links.skipped.len(),
+            skipped: links.skipped.iter().map(SkippedRow::from).collect(),
+        })
+    })
+    .await
+}
