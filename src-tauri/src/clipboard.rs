@@ -1,6 +1,7 @@
 //! Copying a code: computed here from the vault, put on the system clipboard marked as
 //! sensitive where the platform allows (Linux: the KDE/GNOME password-manager hint, kept out
-//! of clipboard history; Windows: excluded from history and cloud sync), and wiped after the
+//! of clipboard history; Windows: excluded from history, cloud sync and clipboard monitors;
+//! macOS: the nspasteboard.org concealed type), and wiped after the
 //! configured time if the clipboard still holds it. The official clipboard-manager plugin
 //! cannot set those marks, hence arboard directly.
 
@@ -55,7 +56,14 @@ impl CodeClipboard {
         #[cfg(windows)]
         let set = {
             use arboard::SetExtWindows;
-            set.exclude_from_history().exclude_from_cloud()
+            set.exclude_from_history()
+                .exclude_from_cloud()
+                .exclude_from_monitoring()
+        };
+        #[cfg(target_os = "macos")]
+        let set = {
+            use arboard::SetExtApple;
+            set.exclude_from_history()
         };
         set.text(text.to_owned()).map_err(unavailable)
     }

@@ -39,6 +39,34 @@ fn logging() -> tauri::plugin::TauriPlugin<tauri::Wry> {
         .build()
 }
 
+/// The window shows only the bundled front end: navigating anywhere else (a link, a script
+/// setting `location`) is refused, so no other page can ever appear inside Tweestap's frame.
+/// Outside pages (the practice portal) open in the browser through the opener plugin.
+fn navigation_guard() -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_webview, url| {
+            let allowed = is_app_page(url);
+            if !allowed {
+                log::warn!(
+                    "navigation to {} refused",
+                    url.origin().ascii_serialization()
+                );
+            }
+            allowed
+        })
+        .build()
+}
+
+fn is_app_page(url: &tauri::Url) -> bool {
+    match (url.scheme(), url.host_str()) {
+        ("tauri", Some("localhost")) => true,
+        ("http" | "https", Some("tauri.localhost")) => true,
+        // `tauri dev` serves the front end from Vite (tauri.conf.json's devUrl).
+        ("http", Some("localhost")) => tauri::is_dev() && url.port() == Some(1420),
+        _ => false,
+    }
+}
+
 pub fn run() {
     tauri::Builder::default()
         // First, so a second launch only focuses the running window.
@@ -59,6 +87,7 @@ pub fn run() {
         .plugin(desktop::shortcut_plugin())
         .plugin(logging())
         .plugin(tauri_plugin_opener::init())
+        .plugin(navigation_guard())
         // Only for the Rust side's open and save dialogs (import, export); the window is granted
         // none of its commands.
         .plugin(tauri_plugin_dialog::init())
@@ -78,4 +107,20 @@ pub fn run() {
         .invoke_handler(bindings::invoke_handler())
         .run(tauri::generate_context!())
         .expect("Tweestap could not start its window");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_the_bundled_front_end_may_load() {
+        let page = |u: &str| super::is_app_page(&tauri::Url::parse(u).unwrap());
+        assert!(page("tauri://localhost/"));
+        assert!(page("http://tauri.localhost/index.html"));
+        assert!(!page("https://example.com/"));
+        assert!(!page("http://127.0.0.1:8080/"));
+        assert!(!page("file:///etc/passwd"));
+        assert!(!page("tauri://localhost.evil.example/"));
+        // A release build never trusts the dev server's address.
+        assert_eq!(page("http://localhost:1420/"), tauri::is_dev());
+    }
 }

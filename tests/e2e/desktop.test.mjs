@@ -1,6 +1,6 @@
 // End-to-end: desktop integration that follows the settings — starting minimised, the
 // system-wide shortcut (pressed on the real X display with xdotool), and the language choice
-// kept in the settings file.
+// kept in the settings file, and the window's refusal to show any other page.
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -99,6 +99,14 @@ describe("Desktop integration", () => {
     });
     assert.equal(second.status, 0, `second instance exited at once (signal ${second.signal})`);
     await waitForWindow("viewable");
+  });
+
+  it("refuses to show any other page in its window", async () => {
+    const { session } = app;
+    await session.execute('window.location.href = "https://example.com/login"; return true;');
+    await sleep(1000);
+    await session.waitFor('[data-testid="app"][data-ready="true"]');
+    assert.notEqual(await session.execute("return window.location.hostname"), "example.com");
   });
 
   it("keeps the chosen language in the settings, for the next start and the tray menu", async () => {

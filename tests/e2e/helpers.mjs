@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Session, startDriver } from "./webdriver.mjs";
@@ -96,11 +96,27 @@ export async function quit({ driver, session } = {}) {
  * over to it and quit. */
 export async function appGone() {
   for (let i = 0; i < 100; i++) {
-    const r = spawnSync("pgrep", ["-f", APP]);
-    if (r.status !== 0) return;
-    if (i === 99) spawnSync("pkill", ["-9", "-f", APP]);
+    const running = appProcesses();
+    if (running.length === 0) return;
+    if (i === 99) for (const pid of running) spawnSync("kill", ["-9", String(pid)]);
     await sleep(100);
   }
+}
+
+/** Processes running the app binary itself (by /proc/PID/exe, so a shell or wrapper whose
+ * arguments merely name the binary is never mistaken for it). */
+function appProcesses() {
+  const app = realpathSync(APP);
+  return readdirSync("/proc")
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/exe`) === app;
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    })
+    .map(Number);
 }
 
 /** First run: creates the vault (keyring on unless `password` is given without it). */

@@ -21,10 +21,11 @@ pub struct KdfParams {
     pub parallelism: u32,
 }
 
-/// Upper bounds accepted when reading a header, so a crafted header cannot make an unlock
-/// allocate gigabytes or run for hours.
-const MAX_MEMORY_KIB: u32 = 4 * 1024 * 1024;
-const MAX_ITERATIONS: u32 = 64;
+/// Upper bounds accepted when reading a header (a vault or an imported backup), so a crafted
+/// header cannot make an unlock allocate gigabytes or run for minutes: at most about 5× the
+/// memory and 5× the passes of [`KdfParams::DEFAULT`], some 15 s of work here.
+const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+const MAX_ITERATIONS: u32 = 16;
 const MAX_PARALLELISM: u32 = 16;
 
 impl KdfParams {
