@@ -102,9 +102,12 @@ test: deps
 	$(MAKE) --no-print-directory test-e2e
 	@echo "make test: all suites passed"
 
-test-rust: deps
+# The app crate embeds ui/dist, so its unit tests (settings, shortcuts, navigation guard, tray
+# texts) need the front end built first.
+test-rust: deps ui-build
 	@test -d "$(FIXTURES)/vectors" || { echo "fixtures not found at $(FIXTURES)"; exit 1; }
 	scripts/with-keyring cargo test --workspace --exclude tweestap-app --locked
+	cargo test --locked -p tweestap-app --lib
 
 test-ui: ui-deps
 	cd ui && npm test
