@@ -132,7 +132,8 @@ bench-app: deps
 # The README and user guides show screens the end-to-end suite captured (make test-e2e first):
 # the app window's corner of the Xvfb display.
 SCREENSHOTS := en-first-run en-confirm scan-screen-added scan-image-choose scan-camera-found \
-               en-replace nl-unlock-wrong nl-link-opened en-removed-undo en-clock-warning
+               en-replace nl-unlock-wrong nl-link-opened en-removed-undo en-clock-warning \
+               transfer-import-preview transfer-qr-sequence
 # Whole-display captures (the app beside Chromium showing the practice portal), halved.
 SCREENSHOTS_FULL := portal-confirmed
 screenshots:
