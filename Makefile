@@ -41,10 +41,11 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	cd ui && npm ci --no-audit --no-fund
 	@touch $@
 
+# Pinned, so a new release of a tool cannot demand a newer Rust than the machine has.
 cargo-tools:
-	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
-	@command -v cargo-deny >/dev/null || cargo install cargo-deny --locked
-	@command -v cargo-machete >/dev/null || cargo install cargo-machete --locked
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version 2.1.0 --locked
+	@command -v cargo-deny >/dev/null || cargo install cargo-deny --version 0.20.2 --locked
+	@command -v cargo-machete >/dev/null || cargo install cargo-machete --version 0.9.2 --locked
 
 ## App --------------------------------------------------------------------------------------
 
@@ -80,7 +81,7 @@ bindings: ui-build
 	$(BINDINGS_GEN) $(ROOT)/ui/src/lib/bindings.ts
 
 # Fails when the committed bindings differ from what the Rust code generates.
-bindings-check: ui-build
+bindings-check: deps ui-build
 	@tmp=$$(mktemp --suffix=.ts); trap 'rm -f "$$tmp"' EXIT; \
 	$(BINDINGS_GEN) "$$tmp"; \
 	diff -u ui/src/lib/bindings.ts "$$tmp" || { echo "ui/src/lib/bindings.ts is out of date: run make bindings"; exit 1; }

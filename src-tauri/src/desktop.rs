@@ -82,10 +82,11 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
     let old = parse_shortcut(old).ok().flatten();
     let new_text = new.trim().to_owned();
     let new = parse_shortcut(new)?;
-    if old == new {
+    let shortcuts = app.global_shortcut();
+    // The same shortcut again: make sure it is really in place (it may have failed at start).
+    if old == new && new.is_none_or(|s| shortcuts.is_registered(s)) {
         return Ok(());
     }
-    let shortcuts = app.global_shortcut();
     if let Some(old) = old {
         let _ = shortcuts.unregister(old);
     }
@@ -97,7 +98,8 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
             return Err(UiError {
                 kind: "shortcut_unavailable".to_owned(),
                 message: format!(
-                    "{new_text} could not be registered ({e}); another program may use it"
+                    "{new_text} could not be registered ({e}): another program may use it, or \
+                     the desktop does not allow global shortcuts (Wayland)"
                 ),
             });
         }

@@ -146,6 +146,15 @@ pub fn update_accounts(app: &AppHandle, accounts: Vec<(String, String)>) {
 }
 
 fn set_accounts(app: &AppHandle, accounts: Vec<(String, String)>) {
+    // A code list read just before a lock may arrive after it: names stay out of a locked tray.
+    let locked = app
+        .state::<AppState>()
+        .slot()
+        .map(|slot| slot.is_none())
+        .unwrap_or(true);
+    if locked && !accounts.is_empty() {
+        return;
+    }
     let Some(known) = app.try_state::<TrayAccounts>() else {
         return;
     };

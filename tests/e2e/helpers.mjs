@@ -18,6 +18,13 @@ export const LOGS = join(ARTIFACTS, "logs");
 mkdirSync(LOGS, { recursive: true });
 const suiteLog = join(LOGS, `e2e-${process.pid}.log`);
 export const HOMES_FILE = join(LOGS, "homes.txt");
+/** Passwords the suites typed (vault, import and export files), one per line. */
+export const PASSWORDS_FILE = join(LOGS, "passwords.txt");
+
+/** Records a password a test types, so the leak check searches the logs for it too. */
+export function rememberPassword(password) {
+  if (password) appendFileSync(PASSWORDS_FILE, `${password}\n`);
+}
 
 export function required(name) {
   const value = process.env[name];
@@ -124,6 +131,7 @@ export async function createVault(session, { keyring = true, password = "" } = {
   await session.waitFor('[data-testid="vault-setup"]');
   if (!keyring) await session.click(await session.find('[data-testid="setup-keyring"]'));
   if (password) {
+    rememberPassword(password);
     await session.type(await session.find('[data-testid="setup-password"]'), password);
     await session.type(await session.find('[data-testid="setup-confirm"]'), password);
   }

@@ -21,7 +21,7 @@ mkdir -p "$TWEESTAP_ARTIFACTS"
 export TWEESTAP_LOG="${TWEESTAP_LOG:-trace}"
 rm -rf "$TWEESTAP_ARTIFACTS/logs"
 suites=()
-for f in "${suites[@]}" "$here/no-secret-leaks.test.mjs"; do
+for f in "$here"/*.test.mjs; do
   [ "$(basename "$f")" = no-secret-leaks.test.mjs ] || suites+=("$f")
 done
 

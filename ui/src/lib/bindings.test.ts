@@ -74,7 +74,7 @@ const BINDINGS = fileURLToPath(new URL("./bindings.ts", import.meta.url));
  * Every command in `commands` of the module at `file` (whose text may be given, for a test
  * fixture), with what its result type carries that looks secret.
  */
-function audit(file: string, text?: string): { commands: string[]; findings: Finding[] } {
+function audit(file: string, text?: string): { commands: string[]; channels: string[]; findings: Finding[] } {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -104,6 +104,7 @@ function audit(file: string, text?: string): { commands: string[]; findings: Fin
 
   const findings: Finding[] = [];
   const commands: string[] = [];
+  const channels: string[] = [];
   for (const accessor of commandsType.getProperties()) {
     const command = rustName(accessor.name);
     commands.push(command);
@@ -112,6 +113,15 @@ function audit(file: string, text?: string): { commands: string[]; findings: Fin
     for (const signature of signatures) {
       const result = checker.getAwaitedType(signature.getReturnType()) ?? signature.getReturnType();
       walk(result, "result", true, new Set());
+      // Data streamed to the UI over a Channel (webcam frames, progress) crosses IPC too.
+      for (const parameter of signature.getParameters()) {
+        const type = checker.getTypeOfSymbolAtLocation(parameter, source);
+        if (type.getSymbol()?.name !== "Channel") continue;
+        channels.push(`${command} ${parameter.name}`);
+        for (const message of checker.getTypeArguments(type as ts.TypeReference)) {
+          walk(message, parameter.name, true, new Set());
+        }
+      }
     }
 
     function walk(type: ts.Type, path: string, topLevel: boolean, seen: Set<ts.Type>): void {
@@ -143,16 +153,21 @@ function audit(file: string, text?: string): { commands: string[]; findings: Fin
       }
     }
   }
-  return { commands, findings };
+  return { commands, channels, findings };
 }
 
 describe("generated IPC bindings", () => {
-  const { commands, findings } = audit(BINDINGS);
+  const { commands, channels, findings } = audit(BINDINGS);
 
   it("describe the app's commands", () => {
     expect(commands.length).toBeGreaterThanOrEqual(20);
     expect(commands).toContain("list_codes");
     expect(commands).toContain("add_found");
+  });
+
+  it("see the channels that stream data to the UI", () => {
+    expect(channels).toContain("camera_start events");
+    expect(channels).toContain("import_pick events");
   });
 
   it("return no secret from any command but the confirmed exports", () => {
@@ -167,6 +182,7 @@ describe("generated IPC bindings", () => {
 describe("the secret check", () => {
   const fixture = `
     declare function __TAURI_INVOKE<T>(cmd: string, args?: unknown): Promise<T>;
+    declare class Channel<T> { onmessage: (message: T) => void; }
     export type Row = { id: string; code: string };
     export type Leaky = { rows: Row[]; has_key: boolean; detail: { secret_hex: string } | null; key: number[] };
     export type Linked = { items: { otpauthUri: string }[] };
@@ -176,16 +192,18 @@ describe("the secret check", () => {
       linked: () => __TAURI_INVOKE<Linked | null>("linked"),
       bare: () => __TAURI_INVOKE<string>("bare"),
       untyped: () => __TAURI_INVOKE<any>("untyped"),
+      stream: (events: Channel<{ stage: string } | { seed: string }>) => __TAURI_INVOKE<null>("stream", { events }),
     };
   `;
   const { findings } = audit("/virtual/fixture.ts", fixture);
 
-  it("finds secret-looking fields nested in unions, arrays and objects", () => {
+  it("finds secret-looking fields nested in unions, arrays and objects, and in channel messages", () => {
     expect(findings.map((f) => `${f.command} ${f.path}`).sort()).toEqual([
       "bare result",
       "leaky result.detail.secret_hex",
       "leaky result.key",
       "linked result.items[].otpauthUri",
+      "stream events.seed",
       "untyped result",
     ]);
   });
