@@ -330,7 +330,10 @@ describe("Importeren en exporteren (kluis met wachtwoord, Nederlands)", () => {
     const backup = join(work, "backup.tweestap");
     answerDialog(backup);
     await runExport(session, "backup", { "export-vault-password": password });
-    assert.match(await session.text(await session.waitFor('[data-testid="export-done"]')), /19 accounts geëxporteerd/);
+    assert.match(
+      await session.text(await session.waitFor('[data-testid="export-done"]')),
+      new RegExp(`${listed.length} accounts geëxporteerd`),
+    );
     const fromBackup = cliRead(backup, { password });
     assert.equal(fromBackup.format, "backup");
     assert.deepEqual(fromBackup.accounts.map(login), listed);
@@ -539,9 +542,11 @@ describe("Import and export (keyring-only vault, English)", () => {
     assert.match(refused.text, /You did not confirm the export/);
     assert.throws(() => readFileSync(declined), /ENOENT/);
 
+    // The box stays ticked after the refusal: OK this time.
+    assert.equal(await session.execute(`return document.querySelector('[data-testid="export-confirm"]').checked;`), true);
     const uris = join(work, "links-out.txt");
     answerDialog(uris, { confirm: true });
-    await runExport(session, "uris", { "export-confirm": true });
+    await runExport(session, "uris");
     await session.waitFor('[data-testid="export-done"]');
     assert.deepEqual(cliRead(uris).accounts.map(login), listed);
 
