@@ -6,6 +6,11 @@
 //! display fields only (issuer, account, type, what importing would do). The one exception is
 //! the confirmed Google Authenticator export, whose QR codes carry the keys by design.
 //!
+//! An export is confirmed by the vault's password, or, for a vault opened by the keyring
+//! alone, by a native OK/Cancel dialog this process shows itself: a script in the window
+//! cannot answer it. Locking the vault ends every import and export under way: each step
+//! after a wait (a dialog, slow work) checks the lock epoch before it keeps or writes anything.
+//!
 //! Slow work (reading, decrypting, checking and storing 100,000 accounts, key derivation) runs
 //! off the IPC thread on a second handle of the vault, reporting its stage on a channel, so
 //! the window stays responsive and keeps showing codes meanwhile.
@@ -18,8 +23,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State, WebviewWindow};
-use tauri_plugin_dialog::DialogExt;
+use tauri::{AppHandle, Manager, State, WebviewWindow};
+use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+use tweestap_core::base64;
 use tweestap_core::civil::civil_from_days;
 use tweestap_core::export::{self, AegisEncryption};
 use tweestap_core::import::{
@@ -28,16 +34,63 @@ use tweestap_core::import::{
 };
 use tweestap_core::otp::Clock;
 use tweestap_core::vault::{KdfParams, Vault};
-use tweestap_core::{ErrorKind, base64};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::desktop;
 use crate::error::UiError;
 use crate::state::{AppState, blocking, with_vault};
 
-/// End-to-end tests cannot drive a native file dialog. When this is set, it names a file whose
-/// first line answers the next open or save dialog instead (a path; an empty line is "the
-/// person cancelled"). Unset in normal use.
+/// Debug builds only (the end-to-end suite runs `tauri build --debug`; release builds have no
+/// such hook): WebDriver cannot drive a native dialog. When this is set, it names a file that
+/// answers the dialogs instead. A line `confirm: ok` says OK to the export confirmation of a
+/// keyring-only vault (without it that dialog is answered Cancel); the first other line
+/// answers the next open or save dialog (a path; an empty line is "the person cancelled").
+#[cfg(debug_assertions)]
 const TEST_DIALOG_ENV: &str = "TWEESTAP_TEST_DIALOG_ANSWER";
+#[cfg(debug_assertions)]
+const TEST_CONFIRM_OK: &str = "confirm: ok";
+
+/// The tests' answers to the dialogs (see [`TEST_DIALOG_ENV`]), in a debug build with it set.
+#[cfg(debug_assertions)]
+fn test_answers() -> Option<Vec<String>> {
+    let file = std::env::var_os(TEST_DIALOG_ENV)?;
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    Some(text.lines().map(|l| l.trim().to_string()).collect())
+}
+
+#[cfg(not(debug_assertions))]
+fn test_answers() -> Option<Vec<String>> {
+    None
+}
+
+/// The tests' answer to an open or save dialog: the first line that is not a confirmation.
+fn test_path_answer(lines: &[String]) -> Option<PathBuf> {
+    let line = lines
+        .iter()
+        .find(|l| !l.starts_with("confirm:"))
+        .map_or("", String::as_str);
+    (!line.is_empty()).then(|| PathBuf::from(line))
+}
+
+#[cfg(debug_assertions)]
+fn test_confirmed(lines: &[String]) -> bool {
+    lines.iter().any(|l| l == TEST_CONFIRM_OK)
+}
+
+#[cfg(not(debug_assertions))]
+fn test_confirmed(_: &[String]) -> bool {
+    false
+}
+
+/// `locked` when the vault was locked since `epoch` (see [`AppState::lock_epoch`]): whatever
+/// was started before the lock must not be kept, shown or written after it.
+fn still_open(state: &AppState, epoch: u64) -> Result<(), UiError> {
+    if state.lock_epoch() == epoch {
+        Ok(())
+    } else {
+        Err(UiError::locked())
+    }
+}
 
 /// The import being previewed: its files (wiped when dropped) and, once read, what they hold.
 #[derive(Default)]
@@ -48,9 +101,13 @@ pub struct Transfers {
 
 struct PendingImport {
     token: String,
+    /// The lock epoch when the import began: a lock since then ends it.
+    epoch: u64,
     sources: Vec<Source>,
     /// `None` while the file's password is needed.
     preview: Option<ImportPreview>,
+    /// What the preview showed for each account; the commit follows it.
+    plan: Vec<PlanStatus>,
     /// The format of an encrypted file waiting for its password.
     locked_format: Option<Format>,
 }
@@ -81,8 +138,13 @@ impl Transfers {
         }
     }
 
-    fn put(&self, pending: PendingImport) -> Result<(), UiError> {
-        *self.slot()? = Some(pending);
+    /// Keeps `pending` for the next step, unless the vault was locked since it began (then it
+    /// is dropped, its keys wiped, and the answer is `locked`). The epoch is read while the slot
+    /// is held: a lock that comes after clears the slot once this returns.
+    fn put(&self, state: &AppState, pending: PendingImport) -> Result<(), UiError> {
+        let mut slot = self.slot()?;
+        still_open(state, pending.epoch)?;
+        *slot = Some(pending);
         Ok(())
     }
 }
@@ -135,10 +197,8 @@ async fn choose_path(
     dialog: Dialog,
     title: String,
 ) -> Result<Option<PathBuf>, UiError> {
-    if let Some(answer) = std::env::var_os(TEST_DIALOG_ENV) {
-        let text = std::fs::read_to_string(&answer).unwrap_or_default();
-        let line = text.lines().next().unwrap_or("").trim();
-        return Ok((!line.is_empty()).then(|| PathBuf::from(line)));
+    if let Some(lines) = test_answers() {
+        return Ok(test_path_answer(&lines));
     }
     let (app, window) = (app.clone(), window.clone());
     blocking(move || {
@@ -319,11 +379,13 @@ async fn read_and_plan(
         Ok((preview, plan)) => {
             let view = view.with_preview(&preview, &plan);
             pending.preview = Some(preview);
+            pending.plan = plan;
             pending.locked_format = None;
             Ok((pending, view))
         }
         Err(ImportError::PasswordRequired { format }) => {
             pending.preview = None;
+            pending.plan = Vec::new();
             pending.locked_format = Some(format);
             let view = ImportView {
                 format: Some(format),
@@ -351,6 +413,7 @@ pub async fn import_pick(
     state: State<'_, AppState>,
 ) -> Result<Option<ImportView>, UiError> {
     // Checked first: no dialog while the vault is locked.
+    let epoch = state.lock_epoch();
     with_vault(&state, |_| Ok(()))?;
     let Some(path) = choose_path(&app, &window, Dialog::Open, title).await? else {
         return Ok(None);
@@ -375,8 +438,10 @@ pub async fn import_pick(
             let n = transfers.next.fetch_add(1, Ordering::SeqCst) + 1;
             let fresh = PendingImport {
                 token: format!("import-{n}"),
+                epoch,
                 sources: vec![source],
                 preview: None,
+                plan: Vec::new(),
                 locked_format: None,
             };
             (fresh, None)
@@ -385,14 +450,14 @@ pub async fn import_pick(
     let (pending, joined) = pending;
     match read_and_plan(&state, pending, None, &events).await {
         Ok((pending, view)) => {
-            transfers.put(pending)?;
+            transfers.put(&state, pending)?;
             Ok(Some(view))
         }
         Err((mut pending, e)) => {
             if let Some(before) = joined {
                 // The new file does not fit: keep the import as it was.
                 pending.sources.truncate(before);
-                transfers.put(pending)?;
+                transfers.put(&state, pending)?;
             }
             Err(e)
         }
@@ -413,11 +478,11 @@ pub async fn import_password(
     let pending = state.transfers.take(&token)?;
     match read_and_plan(&state, pending, Some(password), &events).await {
         Ok((pending, view)) => {
-            state.transfers.put(pending)?;
+            state.transfers.put(&state, pending)?;
             Ok(view)
         }
         Err((pending, e)) => {
-            state.transfers.put(pending)?;
+            state.transfers.put(&state, pending)?;
             Err(e)
         }
     }
@@ -452,15 +517,19 @@ pub struct ImportDone {
     pub skipped: usize,
 }
 
-/// Stores the previewed accounts of import `token` in one vault write, resolving each conflict
-/// by `choices`. A conflict without a choice (also one that appeared since the preview) stops
-/// it with `choice_needed`, and nothing is written; so does any failure.
+/// Stores the previewed accounts of import `token` in one vault write, following the preview:
+/// each conflict is resolved by `choices`; an account the preview called identical is left
+/// alone. A conflict without a choice stops it with `choice_needed`; an account the preview
+/// called new that is in the vault now (changed meanwhile, e.g. by the CLI) with
+/// `import_outdated` (the import is closed: open the file again); two replaces of one account
+/// with `replaced_twice`. Nothing is written then, nor on any failure, nor after a lock.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_commit(
     token: String,
     choices: Vec<Choice>,
     events: Channel<TransferProgress>,
+    app: AppHandle,
     state: State<'_, AppState>,
 ) -> Result<ImportDone, UiError> {
     let chosen: HashMap<usize, Resolution> = choices
@@ -484,22 +553,34 @@ pub async fn import_commit(
                 format: pending.locked_format.unwrap_or(Format::Aegis),
             }),
         };
-        state.transfers.put(pending)?;
+        state.transfers.put(&state, pending)?;
         return Err(error);
     }
     let mut vault = match vault_handle(&state) {
         Ok(v) => v,
         Err(e) => {
-            state.transfers.put(pending)?;
+            state.transfers.put(&state, pending)?;
             return Err(e);
         }
     };
     let total = pending.preview.as_ref().map_or(0, |p| p.accounts.len());
     report(&events, TransferProgress::Saving { accounts: total });
     let (pending, result) = blocking(move || {
+        // The handle is a copy: a lock while this waited for its thread must stop it here,
+        // before the write (a lock during the write itself comes after it).
+        if let Err(e) = still_open(&app.state::<AppState>(), pending.epoch) {
+            return Ok((pending, Err(e)));
+        }
         let preview = pending.preview.as_ref().expect("checked above");
-        let result = import::commit(&mut vault, preview, |index, _, _| {
+        let result = import::commit(&mut vault, preview, &pending.plan, |index, _, _| {
             chosen.get(&index).copied().unwrap_or(Resolution::Cancel)
+        })
+        .map_err(|e| match e {
+            ImportError::Cancelled => UiError {
+                kind: "choice_needed".to_string(),
+                message: "an account is in the vault with another key and needs a choice (replace or keep both); nothing was imported".to_string(),
+            },
+            e => UiError::from(e),
         });
         Ok::<_, UiError>((pending, result))
     })
@@ -523,15 +604,11 @@ pub async fn import_commit(
             // `pending` (every key of the file) is dropped and wiped here.
             Ok(done)
         }
+        // The preview no longer tells the truth: the import ends (its keys are wiped).
+        Err(e) if e.kind == "import_outdated" => Err(e),
         Err(e) => {
-            state.transfers.put(pending)?;
-            if e.kind() == "cancelled" {
-                return Err(UiError {
-                    kind: "choice_needed".to_string(),
-                    message: "an account is in the vault with another key and needs a choice (replace or keep both); nothing was imported".to_string(),
-                });
-            }
-            Err(e.into())
+            state.transfers.put(&state, pending)?;
+            Err(e)
         }
     }
 }
@@ -547,9 +624,11 @@ pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), Ui
 // --- Export ---------------------------------------------------------------------------------
 
 /// The person's confirmation of an export. A vault with a password: `vault_password` must be
-/// it. A vault opened by the keyring only: `confirmed` must be set. Encrypted files use
-/// `file_password`, else the vault password.
-#[derive(Deserialize, Type)]
+/// it. A vault opened by the keyring only: `confirmed` must be set (the window's own step),
+/// then the person says OK in a native dialog this process shows (see [`confirm_natively`]).
+/// Encrypted files use `file_password`, else the vault password. The passwords are wiped when
+/// this is dropped, on every path.
+#[derive(Deserialize, Type, Zeroize, ZeroizeOnDrop)]
 pub struct ExportConfirm {
     pub vault_password: Option<String>,
     pub confirmed: bool,
@@ -559,15 +638,14 @@ pub struct ExportConfirm {
 impl ExportConfirm {
     /// Checks the confirmation against the vault (runs Argon2id for a password); returns the
     /// password for an encrypted file, if one was given.
-    fn check(self, vault: &Vault) -> Result<Option<Zeroizing<String>>, UiError> {
-        let vault_password = self
-            .vault_password
-            .map(Zeroizing::new)
-            .filter(|p| !p.is_empty());
-        let file_password = self
-            .file_password
-            .map(Zeroizing::new)
-            .filter(|p| !p.is_empty());
+    fn check(&self, vault: &Vault) -> Result<Option<Zeroizing<String>>, UiError> {
+        let given = |p: &Option<String>| {
+            p.as_deref()
+                .filter(|p| !p.is_empty())
+                .map(|p| Zeroizing::new(p.to_string()))
+        };
+        let vault_password = given(&self.vault_password);
+        let file_password = given(&self.file_password);
         if vault.info().has_password_slot {
             let Some(pw) = &vault_password else {
                 return Err(UiError {
@@ -583,6 +661,52 @@ impl ExportConfirm {
             });
         }
         Ok(file_password.or(vault_password))
+    }
+}
+
+/// For a vault opened by the keyring alone, where no password confirms an export: asks the
+/// person in a native OK/Cancel dialog, in their language, over `window` (shown from a worker
+/// thread, never the main one). The window's script can neither show nor answer it, so a
+/// `confirmed` flag alone never exports a key. `export_declined` when they cancel. A vault
+/// with a password needs no dialog: its password was checked.
+async fn confirm_natively(
+    app: &AppHandle,
+    window: &WebviewWindow,
+    vault: &Vault,
+) -> Result<(), UiError> {
+    if vault.info().has_password_slot {
+        return Ok(());
+    }
+    let yes = match test_answers() {
+        Some(lines) => test_confirmed(&lines),
+        None => {
+            let (app, window) = (app.clone(), window.clone());
+            blocking(move || {
+                let language = desktop::language(&app);
+                let text = |key| desktop::text(language, key);
+                let ok = app
+                    .dialog()
+                    .message(text("export.native.message"))
+                    .title(text("export.native.title"))
+                    .kind(MessageDialogKind::Warning)
+                    .buttons(MessageDialogButtons::OkCancelCustom(
+                        text("export.native.ok"),
+                        text("export.native.cancel"),
+                    ))
+                    .parent(&window)
+                    .blocking_show();
+                Ok::<_, UiError>(ok)
+            })
+            .await?
+        }
+    };
+    if yes {
+        Ok(())
+    } else {
+        Err(UiError {
+            kind: "export_declined".to_string(),
+            message: "the export was not confirmed; nothing was exported".to_string(),
+        })
     }
 }
 
@@ -634,6 +758,7 @@ pub async fn export_file(
     window: WebviewWindow,
     state: State<'_, AppState>,
 ) -> Result<Option<ExportDone>, UiError> {
+    let epoch = state.lock_epoch();
     let vault = vault_handle(&state)?;
     report(&events, TransferProgress::ConfirmingPassword);
     let (vault, password) = blocking(move || {
@@ -644,6 +769,8 @@ pub async fn export_file(
     if format.encrypted() && password.is_none() {
         return Err(UiError::from(export::ExportError::PasswordRequired));
     }
+    confirm_natively(&app, &window, &vault).await?;
+    still_open(&state, epoch)?;
     let today = {
         let days = state.clock().now_unix() / 86_400;
         let (y, m, d) = civil_from_days(days as i64);
@@ -655,6 +782,8 @@ pub async fn export_file(
     let Some(path) = choose_path(&app, &window, dialog, title).await? else {
         return Ok(None);
     };
+    // The save dialog may have stayed open while the vault was locked.
+    still_open(&state, epoch)?;
     let items = export::items(&vault);
     let accounts = items.len();
     if format.encrypted() {
@@ -681,6 +810,8 @@ pub async fn export_file(
             }
         };
         report(&progress, TransferProgress::Writing { accounts });
+        // Encrypting takes a while: no file once the vault is locked.
+        still_open(&app.state::<AppState>(), epoch)?;
         // The save dialog asked before replacing an existing file.
         export::write_private(&path, &bytes, true)?;
         Ok::<_, UiError>(ExportDone {
@@ -709,11 +840,21 @@ pub struct GoogleQrView {
 #[specta::specta]
 pub async fn export_google_qr(
     confirm: ExportConfirm,
+    app: AppHandle,
+    window: WebviewWindow,
     state: State<'_, AppState>,
 ) -> Result<GoogleQrView, UiError> {
+    let epoch = state.lock_epoch();
     let vault = vault_handle(&state)?;
-    blocking(move || {
+    let vault = blocking(move || {
         confirm.check(&vault)?;
+        Ok::<_, UiError>(vault)
+    })
+    .await?;
+    confirm_natively(&app, &window, &vault).await?;
+    blocking(move || {
+        // No keys for a window whose vault was locked meanwhile.
+        still_open(&app.state::<AppState>(), epoch)?;
         let items = export::items(&vault);
         let links = export::google_links(&items);
         if links.links.is_empty() {
@@ -732,4 +873,75 @@ pub async fn export_google_qr(
         })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(epoch: u64) -> PendingImport {
+        PendingImport {
+            token: "import-1".to_string(),
+            epoch,
+            sources: vec![Source::new(
+                "links.txt",
+                b"otpauth://totp/A?secret=AAAA".to_vec(),
+            )],
+            preview: None,
+            plan: Vec::new(),
+            locked_format: None,
+        }
+    }
+
+    #[test]
+    fn an_import_taken_before_a_lock_is_not_kept_after_it() {
+        let state = AppState::new();
+        state
+            .transfers
+            .put(&state, pending(state.lock_epoch()))
+            .unwrap();
+        // A command takes it and awaits its work; meanwhile the person locks the vault.
+        let taken = state.transfers.take("import-1").unwrap();
+        state.lock_by_person();
+        assert_eq!(
+            state.transfers.put(&state, taken).unwrap_err().kind,
+            "locked"
+        );
+        assert_eq!(
+            state.transfers.take("import-1").err().map(|e| e.kind),
+            Some("import_expired".to_string()),
+            "the import (and its keys) is gone"
+        );
+        assert_eq!(still_open(&state, 0).unwrap_err().kind, "locked");
+        still_open(&state, state.lock_epoch()).unwrap();
+    }
+
+    #[test]
+    fn export_passwords_are_wiped_on_every_path() {
+        // Dropped after an early return too, not only when check() gets to the end.
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<ExportConfirm>();
+        let mut confirm = ExportConfirm {
+            vault_password: Some("vault password".to_string()),
+            confirmed: true,
+            file_password: Some("file password".to_string()),
+        };
+        confirm.zeroize();
+        assert_eq!(confirm.vault_password, None);
+        assert_eq!(confirm.file_password, None);
+        assert!(!confirm.confirmed);
+    }
+
+    #[test]
+    fn the_tests_dialog_answers_keep_the_confirmation_apart_from_the_path() {
+        let lines = |text: &str| text.lines().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            test_path_answer(&lines("confirm: ok\n/tmp/out.txt")),
+            Some(PathBuf::from("/tmp/out.txt"))
+        );
+        assert_eq!(test_path_answer(&lines("confirm: ok")), None);
+        assert_eq!(test_path_answer(&lines("")), None);
+        assert!(test_confirmed(&lines("/tmp/out.txt\nconfirm: ok")) == cfg!(debug_assertions));
+        assert!(!test_confirmed(&lines("/tmp/out.txt")));
+    }
 }

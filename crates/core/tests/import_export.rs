@@ -11,11 +11,12 @@ use std::time::Duration;
 use proptest::prelude::*;
 use tweestap_core::account::{Account, Algorithm, OtpKind, Secret};
 use tweestap_core::export::{self, AegisEncryption, GOOGLE_ACCOUNTS_PER_CODE};
+use tweestap_core::import::ImportPreview;
 use tweestap_core::import::{
     self, Format, ImportOptions, ImportOutcome, NewAccount, PlanStatus, Resolution, ScryptCost,
     Source,
 };
-use tweestap_core::vault::{AUTO_BACKUPS_KEPT, KdfParams, Unlock, Vault};
+use tweestap_core::vault::{AUTO_BACKUPS_KEPT, AccountSummary, KdfParams, Unlock, Vault};
 use tweestap_core::{ErrorKind, format_otpauth};
 use vault_support::*;
 
@@ -318,7 +319,7 @@ fn google_export_skips_what_it_cannot_carry_and_draws_scannable_codes() {
     let dir = TempDir::new("google-partial");
     let mut vault = create_password_vault(&dir.vault());
     let before = fs::read(dir.vault()).unwrap();
-    let err = import::commit(&mut vault, &partial, |_, _, _| Resolution::Skip).unwrap_err();
+    let err = plan_and_commit(&mut vault, &partial, |_, _, _| Resolution::Skip).unwrap_err();
     assert_eq!(err.kind(), "incomplete_export");
     assert!(err.to_string().contains("missing: number 3"), "{err}");
     assert_eq!(fs::read(dir.vault()).unwrap(), before);
@@ -354,6 +355,117 @@ fn vault_and_preview(dir: &TempDir) -> (Vault, import::ImportPreview) {
     (vault, preview)
 }
 
+/// Plans `preview` against the vault as `vault` last read it, then commits following that plan.
+fn plan_and_commit(
+    vault: &mut Vault,
+    preview: &ImportPreview,
+    resolve: impl FnMut(usize, &Account, &AccountSummary) -> Resolution,
+) -> Result<Vec<ImportOutcome>, import::ImportError> {
+    let plan = import::plan(preview, vault);
+    import::commit(vault, preview, &plan, resolve)
+}
+
+fn links_preview(accounts: &[Account]) -> ImportPreview {
+    let links: Vec<String> = accounts.iter().map(format_otpauth).collect();
+    import::preview(
+        &[Source::new("links.txt", links.join("\n").into_bytes())],
+        ImportOptions::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_row_the_plan_called_identical_is_skipped_after_an_earlier_replace() {
+    // The vault has (Mail, old key); the file has (Mail, new key), a conflict, then
+    // (Mail, old key), identical. Replacing on the first must not turn the second into a
+    // conflict nobody was asked about (the import could then never succeed).
+    let dir = TempDir::new("commit-plan-identical");
+    let mut vault = create_password_vault(&dir.vault());
+    vault.add(totp("Mail", "ann", OLD_KEY)).unwrap();
+    let preview = links_preview(&[totp("Mail", "ann", NEW_KEY), totp("Mail", "ann", OLD_KEY)]);
+    let plan = import::plan(&preview, &vault);
+    assert!(matches!(plan[0], PlanStatus::Conflict { .. }));
+    assert!(matches!(plan[1], PlanStatus::Identical { .. }));
+    let mut asked = Vec::new();
+    let outcomes = import::commit(&mut vault, &preview, &plan, |index, _, _| {
+        asked.push(index);
+        if index == 0 {
+            Resolution::Replace
+        } else {
+            Resolution::Cancel
+        }
+    })
+    .unwrap();
+    assert_eq!(asked, [0], "only the conflict of the plan is asked about");
+    let id = vault.resolve("Mail").unwrap().id;
+    assert_eq!(
+        outcomes,
+        [
+            ImportOutcome::Replaced { id: id.clone() },
+            ImportOutcome::Skipped {
+                existing: id.clone()
+            }
+        ]
+    );
+    assert_eq!(labels(&vault), ["Mail (ann)"]);
+    assert_eq!(vault.account(&id).unwrap().secret.expose(), NEW_KEY);
+}
+
+#[test]
+fn two_replaces_of_the_same_account_are_refused() {
+    let dir = TempDir::new("commit-replace-twice");
+    let mut vault = create_password_vault(&dir.vault());
+    vault.add(totp("Mail", "ann", OLD_KEY)).unwrap();
+    let before = fs::read(dir.vault()).unwrap();
+    let third: &[u8] = b"third key third key!";
+    let preview = links_preview(&[totp("Mail", "ann", NEW_KEY), totp("Mail", "ann", third)]);
+    let plan = import::plan(&preview, &vault);
+    assert!(
+        plan.iter()
+            .all(|s| matches!(s, PlanStatus::Conflict { .. }))
+    );
+    let err =
+        import::commit(&mut vault, &preview, &plan, |_, _, _| Resolution::Replace).unwrap_err();
+    assert_eq!(err.kind(), "replaced_twice");
+    assert!(err.to_string().contains("Mail (ann)"), "{err}");
+    assert!(err.to_string().contains("keep both"), "{err}");
+    assert_eq!(fs::read(dir.vault()).unwrap(), before);
+    // Replace one, keep both for the other: both keys are stored.
+    let outcomes = import::commit(&mut vault, &preview, &plan, |index, _, _| {
+        if index == 0 {
+            Resolution::Replace
+        } else {
+            Resolution::KeepBoth
+        }
+    })
+    .unwrap();
+    assert!(matches!(outcomes[0], ImportOutcome::Replaced { .. }));
+    assert!(matches!(outcomes[1], ImportOutcome::KeptBoth { .. }));
+    assert_eq!(labels(&vault), ["Mail (ann)", "Mail (ann)"]);
+}
+
+#[test]
+fn a_login_added_since_the_plan_stops_the_commit() {
+    // The preview said "new"; another process added the login meanwhile (with another key).
+    let dir = TempDir::new("commit-outdated");
+    let mut vault = create_password_vault(&dir.vault());
+    let preview = links_preview(&[totp("Forum", "bob", NEW_KEY), totp("Bank", "piet", NEW_KEY)]);
+    let plan = import::plan(&preview, &vault);
+    assert!(plan.iter().all(|s| *s == PlanStatus::New));
+    let mut other = open_with_password(&dir.vault());
+    other.add(totp("Bank", "piet", OLD_KEY)).unwrap();
+    let before = fs::read(dir.vault()).unwrap();
+    let err =
+        import::commit(&mut vault, &preview, &plan, |_, _, _| Resolution::KeepBoth).unwrap_err();
+    assert_eq!(err.kind(), "import_outdated");
+    assert!(err.to_string().contains("Bank (piet)"), "{err}");
+    assert_eq!(fs::read(dir.vault()).unwrap(), before);
+    // A fresh plan sees the conflict and the person's choice applies.
+    let outcomes = plan_and_commit(&mut vault, &preview, |_, _, _| Resolution::Replace).unwrap();
+    assert!(matches!(outcomes[0], ImportOutcome::Added { .. }));
+    assert!(matches!(outcomes[1], ImportOutcome::Replaced { .. }));
+}
+
 fn labels(vault: &Vault) -> Vec<String> {
     vault.list().iter().map(|s| s.label()).collect()
 }
@@ -384,7 +496,7 @@ fn commit_replaces_in_one_write() {
     let before = fs::read(dir.vault()).unwrap();
     let backups_before = vault.store().auto_backups().len();
     let mut asked = Vec::new();
-    let outcomes = import::commit(&mut vault, &preview, |index, new, existing| {
+    let outcomes = plan_and_commit(&mut vault, &preview, |index, new, existing| {
         asked.push((index, new.issuer.clone(), existing.label()));
         Resolution::Replace
     })
@@ -411,7 +523,7 @@ fn commit_replaces_in_one_write() {
 fn commit_keeps_both_or_skips() {
     let dir = TempDir::new("commit-keep");
     let (mut vault, preview) = vault_and_preview(&dir);
-    let outcomes = import::commit(&mut vault, &preview, |_, _, _| Resolution::KeepBoth).unwrap();
+    let outcomes = plan_and_commit(&mut vault, &preview, |_, _, _| Resolution::KeepBoth).unwrap();
     assert!(matches!(&outcomes[1], ImportOutcome::KeptBoth { .. }));
     assert_eq!(
         labels(&vault),
@@ -426,7 +538,7 @@ fn commit_keeps_both_or_skips() {
 
     let dir = TempDir::new("commit-skip");
     let (mut vault, preview) = vault_and_preview(&dir);
-    let outcomes = import::commit(&mut vault, &preview, |_, _, _| Resolution::Skip).unwrap();
+    let outcomes = plan_and_commit(&mut vault, &preview, |_, _, _| Resolution::Skip).unwrap();
     assert!(matches!(&outcomes[1], ImportOutcome::Skipped { .. }));
     assert_eq!(
         labels(&vault),
@@ -450,7 +562,7 @@ fn nothing_new_writes_nothing() {
         ImportOptions::default(),
     )
     .unwrap();
-    let outcomes = import::commit(&mut vault, &preview, |_, _, _| Resolution::Replace).unwrap();
+    let outcomes = plan_and_commit(&mut vault, &preview, |_, _, _| Resolution::Replace).unwrap();
     assert!(matches!(&outcomes[0], ImportOutcome::Unchanged { .. }));
     assert_eq!(fs::read(dir.vault()).unwrap(), before);
 }
@@ -477,13 +589,13 @@ fn cancel_and_failures_leave_the_vault_byte_identical() {
     };
 
     // Cancelled at the conflict, after two accounts were already taken in.
-    let err = import::commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap_err();
+    let err = plan_and_commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap_err();
     assert_eq!(err.kind(), "cancelled");
     unchanged(&vault, "cancel");
 
     // A panic in the middle (a bug in the caller).
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let _ = import::commit(&mut vault, &preview, |_, _, _| panic!("boom"));
+        let _ = plan_and_commit(&mut vault, &preview, |_, _, _| panic!("boom"));
     }));
     assert!(result.is_err());
     unchanged(&vault, "panic");
@@ -502,7 +614,7 @@ fn cancel_and_failures_leave_the_vault_byte_identical() {
             ImportOptions::default(),
         )
         .unwrap();
-        import::commit(&mut other, &preview, |_, _, _| {
+        plan_and_commit(&mut other, &preview, |_, _, _| {
             held_tx.send(()).unwrap();
             release_rx.recv().unwrap();
             Resolution::Cancel
@@ -514,14 +626,14 @@ fn cancel_and_failures_leave_the_vault_byte_identical() {
         .with_lock_timeout(Duration::from_millis(200))
         .unlock(Unlock::Password(PASSWORD))
         .unwrap();
-    let err = import::commit(&mut busy, &preview, |_, _, _| Resolution::Replace).unwrap_err();
+    let err = plan_and_commit(&mut busy, &preview, |_, _, _| Resolution::Replace).unwrap_err();
     assert_eq!(err.kind(), "vault_busy");
     release_tx.send(()).unwrap();
     assert_eq!(holder.join().unwrap().kind(), "cancelled");
     unchanged(&vault, "busy");
 
     // The same import then goes through.
-    import::commit(&mut vault, &preview, |_, _, _| Resolution::Replace).unwrap();
+    plan_and_commit(&mut vault, &preview, |_, _, _| Resolution::Replace).unwrap();
     assert_ne!(fs::read(dir.vault()).unwrap(), before);
 }
 
@@ -554,14 +666,14 @@ fn a_hundred_thousand_accounts_plan_and_commit_in_linear_time() {
             .iter()
             .all(|s| *s == PlanStatus::New)
     );
-    import::commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap();
+    plan_and_commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap();
     let plan = import::plan(&preview, &vault);
     assert!(
         plan.iter()
             .all(|s| matches!(s, PlanStatus::Identical { .. }))
     );
     let before = fs::read(dir.vault()).unwrap();
-    let outcomes = import::commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap();
+    let outcomes = plan_and_commit(&mut vault, &preview, |_, _, _| Resolution::Cancel).unwrap();
     assert!(
         outcomes
             .iter()
@@ -707,7 +819,7 @@ fn backup_restores_on_another_computer() {
     )
     .unwrap();
     assert_eq!(preview.format, Format::Backup);
-    import::commit(&mut other, &preview, |_, _, _| Resolution::Replace).unwrap();
+    plan_and_commit(&mut other, &preview, |_, _, _| Resolution::Replace).unwrap();
     assert_eq!(
         labels(&other),
         ["BLk (jan)", "Mail (ann)"],

@@ -96,9 +96,12 @@ export const commands = {
 	 */
 	importPassword: (token: string, password: string, events: Channel<TransferProgress>) => __TAURI_INVOKE<ImportView>("import_password", { token, password, events }),
 	/**
-	 *  Stores the previewed accounts of import `token` in one vault write, resolving each conflict
-	 *  by `choices`. A conflict without a choice (also one that appeared since the preview) stops
-	 *  it with `choice_needed`, and nothing is written; so does any failure.
+	 *  Stores the previewed accounts of import `token` in one vault write, following the preview:
+	 *  each conflict is resolved by `choices`; an account the preview called identical is left
+	 *  alone. A conflict without a choice stops it with `choice_needed`; an account the preview
+	 *  called new that is in the vault now (changed meanwhile, e.g. by the CLI) with
+	 *  `import_outdated` (the import is closed: open the file again); two replaces of one account
+	 *  with `replaced_twice`. Nothing is written then, nor on any failure, nor after a lock.
 	 */
 	importCommit: (token: string, choices: Choice[], events: Channel<TransferProgress>) => __TAURI_INVOKE<ImportDone>("import_commit", { token, choices, events }),
 	/**  Drops import `token` and the keys it holds. Nothing was written. */
@@ -211,8 +214,10 @@ export type Copied = {
 
 /**
  *  The person's confirmation of an export. A vault with a password: `vault_password` must be
- *  it. A vault opened by the keyring only: `confirmed` must be set. Encrypted files use
- *  `file_password`, else the vault password.
+ *  it. A vault opened by the keyring only: `confirmed` must be set (the window's own step),
+ *  then the person says OK in a native dialog this process shows (see [`confirm_natively`]).
+ *  Encrypted files use `file_password`, else the vault password. The passwords are wiped when
+ *  this is dropped, on every path.
  */
 export type ExportConfirm = {
 	vault_password: string | null,

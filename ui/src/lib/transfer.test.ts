@@ -6,6 +6,7 @@ import {
   canCommit,
   chooseAll,
   choiceList,
+  endsImport,
   exportConfirm,
   exportProblem,
   formatBytes,
@@ -88,6 +89,11 @@ describe("import preview", () => {
     expect(incompleteExport(partial)).toEqual({ received: 1, total: 3, next: 2 });
   });
 
+  it("closes the preview when the app has dropped the import", () => {
+    for (const kind of ["import_outdated", "import_expired", "locked"]) expect(endsImport(kind), kind).toBe(true);
+    for (const kind of ["choice_needed", "replaced_twice", "vault_busy", "wrong_password"]) expect(endsImport(kind), kind).toBe(false);
+  });
+
   it("names code types as people know them", () => {
     expect(["totp", "hotp", "steam"].map(typeLabel)).toEqual(["TOTP", "HOTP", "Steam"]);
   });
@@ -154,6 +160,28 @@ describe("catalogs for import and export", () => {
     for (const format of ["google", "aegis", "2fas", "andotp", "bitwarden", "uris", "backup"]) {
       expect(Object.keys(nl)).toContain(`import.format.${format}`);
     }
+  });
+
+  it("explain the commit's and the export's own errors in both languages", () => {
+    const keys = [
+      "error.import.import_outdated",
+      "error.import.replaced_twice",
+      "error.import.choice_needed",
+      "error.import.invalid_kdf_params",
+      "error.export.export_declined",
+      "error.invalid_kdf_params",
+      "error.decoder_failed",
+      "error.vault_changed",
+      "export.native.title",
+      "export.native.message",
+      "export.native.ok",
+      "export.native.cancel",
+    ];
+    for (const key of keys) {
+      expect(Object.keys(nl), key).toContain(key);
+      expect(Object.keys(en), key).toContain(key);
+    }
+    expect(nl["error.import.import_outdated"]).toMatch(/gewijzigd/);
   });
 
   it("tell a wrong import password apart from a damaged file, in Dutch", () => {

@@ -6,6 +6,15 @@
 import type { Choice, ConflictChoice, ExportConfirm, FileFormat, ImportView, TransferProgress } from "./ipc";
 import type { MessageKey } from "./i18n.svelte";
 
+/**
+ * Errors after which the import being previewed is gone in the app (locked, expired, or the
+ * vault changed since the preview): the screen closes the preview instead of offering a commit
+ * that can only fail again.
+ */
+export function endsImport(kind: string): boolean {
+  return ["import_outdated", "import_expired", "locked"].includes(kind);
+}
+
 /** How many accounts of a preview are new, already there (skipped) or need a choice. */
 export interface ImportSummary {
   total: number;

@@ -180,7 +180,8 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         .into());
     }
     let mut vault = args.vault.open()?;
-    let conflicts: Vec<String> = import::plan(&preview, &vault)
+    let plan = import::plan(&preview, &vault);
+    let conflicts: Vec<String> = plan
         .iter()
         .zip(&preview.accounts)
         .filter(|(status, _)| {
@@ -206,13 +207,14 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         // A conflict that appeared since the plan (another process): stop, write nothing.
         Resolution::Cancel
     };
-    let outcomes = import::commit(&mut vault, &preview, |_, _, _| resolution).map_err(|e| {
-        if e.kind() == "cancelled" {
-            conflict_error(&[])
-        } else {
-            CliError::from(e)
-        }
-    })?;
+    let outcomes =
+        import::commit(&mut vault, &preview, &plan, |_, _, _| resolution).map_err(|e| {
+            if e.kind() == "cancelled" {
+                conflict_error(&[])
+            } else {
+                CliError::from(e)
+            }
+        })?;
     let accounts = preview
         .accounts
         .iter()

@@ -1,7 +1,7 @@
 //! From a preview to the vault: what each account would do ([`plan`]), then one atomic write
 //! ([`commit`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -66,24 +66,69 @@ pub fn plan(preview: &ImportPreview, vault: &Vault) -> Vec<PlanStatus> {
     statuses
 }
 
-/// Stores the preview's accounts in one vault write. Identical accounts are left alone; for a
-/// login that is in the vault with another key or settings, `resolve(index, new, existing)`
-/// chooses (see [`Resolution`]); `index` is into `preview.accounts`. The file is re-read under
-/// the vault's lock, so the choice is made against its latest state.
+/// Stores the preview's accounts in one vault write, following `plan` (what [`plan`] said for
+/// this preview; the person made their choices on it). The file is re-read under the vault's
+/// lock, then for each account (`index` into `preview.accounts`):
+///
+/// - exactly this account is in the vault: left alone (`Unchanged`);
+/// - the plan called it identical (in the vault or earlier in the file), but its login now
+///   holds another key because an earlier account of this import replaced it: skipped, so
+///   the plan the person saw is what happens;
+/// - the plan called it new, but its login is in the vault now (another process added it):
+///   `import_outdated`, nothing is written, the person looks at a fresh plan;
+/// - otherwise (a conflict): `resolve(index, new, existing)` chooses (see [`Resolution`]).
+///   Two accounts that both [`Resolution::Replace`] the same account of the vault are refused
+///   (`replaced_twice`): one of the file's keys would be silently lost.
 ///
 /// Refuses an incomplete Google Authenticator export (`incomplete_export`). On any error, or
 /// [`Resolution::Cancel`] (`cancelled`), the vault file is left byte for byte as it was.
 pub fn commit(
     vault: &mut Vault,
     preview: &ImportPreview,
-    resolve: impl FnMut(usize, &Account, &AccountSummary) -> Resolution,
+    plan: &[PlanStatus],
+    mut resolve: impl FnMut(usize, &Account, &AccountSummary) -> Resolution,
 ) -> Result<Vec<ImportOutcome>, ImportError> {
     if !preview.is_complete() {
         return Err(ImportError::IncompleteExport {
             exports: preview.exports.clone(),
         });
     }
-    vault
-        .import_accounts(preview.accounts.clone(), resolve)?
-        .ok_or(ImportError::Cancelled)
+    assert_eq!(
+        plan.len(),
+        preview.accounts.len(),
+        "the plan is of another preview"
+    );
+    let mut replaced: HashSet<String> = HashSet::new();
+    let mut refused: Option<ImportError> = None;
+    let outcomes =
+        vault.import_accounts(
+            preview.accounts.clone(),
+            |index, new, existing| match &plan[index] {
+                PlanStatus::Identical { .. }
+                | PlanStatus::Repeated {
+                    identical: true, ..
+                } => Resolution::Skip,
+                PlanStatus::New => {
+                    refused = Some(ImportError::Outdated {
+                        label: existing.label(),
+                    });
+                    Resolution::Cancel
+                }
+                PlanStatus::Conflict { .. } | PlanStatus::Repeated { .. } => {
+                    let resolution = resolve(index, new, existing);
+                    if resolution == Resolution::Replace && !replaced.insert(existing.id.clone()) {
+                        refused = Some(ImportError::ReplacedTwice {
+                            label: existing.label(),
+                        });
+                        return Resolution::Cancel;
+                    }
+                    resolution
+                }
+            },
+        )?;
+    match (outcomes, refused) {
+        (_, Some(error)) => Err(error),
+        (Some(outcomes), None) => Ok(outcomes),
+        (None, None) => Err(ImportError::Cancelled),
+    }
 }

@@ -93,6 +93,18 @@ pub enum ImportError {
     #[error("the import was cancelled; nothing was changed")]
     Cancelled,
 
+    /// The vault changed since the plan: an account the preview called new is now there.
+    #[error(
+        "the vault changed since the preview ({label} is in it now); nothing was imported: open the file again to see what importing would do"
+    )]
+    Outdated { label: String },
+
+    /// Two accounts of the file were both to replace the same account of the vault.
+    #[error(
+        "two accounts of the file would both replace {label}; choose \"keep both\" for one of them (nothing was imported)"
+    )]
+    ReplacedTwice { label: String },
+
     #[error(transparent)]
     Vault(#[from] VaultError),
 }
@@ -145,6 +157,8 @@ impl ErrorKind for ImportError {
             },
             ImportError::TooLarge { .. } => "file_too_large",
             ImportError::Cancelled => "cancelled",
+            ImportError::Outdated { .. } => "import_outdated",
+            ImportError::ReplacedTwice { .. } => "replaced_twice",
             ImportError::Vault(e) => e.kind(),
         }
     }
@@ -153,7 +167,7 @@ impl ErrorKind for ImportError {
         match self {
             ImportError::Image { error, .. } => error.is_bad_input(),
             ImportError::Vault(e) => e.is_bad_input(),
-            ImportError::Cancelled => false,
+            ImportError::Cancelled | ImportError::Outdated { .. } => false,
             _ => true,
         }
     }
