@@ -16,9 +16,16 @@ export TWEESTAP_FIXTURES := $(FIXTURES)
 TAURI := $(ROOT)/ui/node_modules/.bin/tauri
 APP_DEBUG := $(TARGET)/debug/tweestap-app
 CLI_DEBUG := $(TARGET)/debug/tweestap
+# Fuzz targets (docs/FUZZING.md): their own nightly build with sanitizers, outside the repo.
+FUZZ_TARGET_DIR := $(TARGET)/fuzz
+export FUZZ_BIN := $(FUZZ_TARGET_DIR)/x86_64-unknown-linux-gnu/release
+FUZZ_TARGETS := otpauth_uri migration import_detect import_google import_aegis import_2fas \
+                import_andotp import_bitwarden import_uris import_backup vault_open scan_image
+FUZZ_SECONDS ?= 600
 
 .PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
-        ui-check test test-rust test-ui test-e2e bench bench-app bundle screenshots
+        ui-check test test-rust test-ui test-e2e bench bench-app bundle screenshots \
+        fuzz-build fuzz-seeds fuzz-smoke fuzz
 
 help:
 	@echo "make run    build and start the Tweestap app"
@@ -42,6 +49,8 @@ ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 
 cargo-tools:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 
 ## App --------------------------------------------------------------------------------------
 
@@ -75,6 +84,7 @@ ui-check: ui-deps
 test: deps
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory test-e2e
 	@echo "make test: all suites passed"
@@ -90,6 +100,25 @@ test-e2e: app-debug
 	cargo build --locked -p tweestap-cli
 	tests/e2e/run.sh $(APP_DEBUG) $(CLI_DEBUG)
 	tests/e2e/scan-screen.sh $(CLI_DEBUG)
+
+## Fuzzing ---------------------------------------------------------------------------------
+
+fuzz-build: cargo-tools
+	cargo +nightly fuzz build --target-dir $(FUZZ_TARGET_DIR)
+
+# Seed corpora in fuzz/corpus/ (not committed), from the shared fixtures and the core's own
+# import fixtures, plus encrypted files derived from them with cheap key derivation.
+fuzz-seeds: fuzz-build
+	@test -d "$(FIXTURES)/vectors" || { echo "fixtures not found at $(FIXTURES)"; exit 1; }
+	$(FUZZ_BIN)/seeds $(FIXTURES) crates/core/tests/import_fixtures fuzz/corpus
+
+# Every target for 30 s: fails on any crash, hang or out-of-memory.
+fuzz-smoke: fuzz-seeds
+	scripts/fuzz 30 $(FUZZ_TARGETS)
+
+# Every target for FUZZ_SECONDS (600 by default), one at a time, at the lowest priority.
+fuzz: fuzz-seeds
+	FUZZ_NICE=1 scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## Benchmarks -------------------------------------------------------------------------------
 
