@@ -6,6 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::uri::UriError;
+
 /// Key bytes of an account. Zeroized on drop; `Debug` never shows the bytes, so a secret cannot
 /// reach a log line by accident. Reading the bytes is explicit (`expose`).
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
@@ -153,6 +155,26 @@ impl Account {
     /// Display label: `Issuer (account)`, or whichever part exists.
     pub fn label(&self) -> String {
         display_label(&self.issuer, &self.account)
+    }
+
+    /// Checks what every parser of links and exports guarantees: a key, 6 to 8 digits (five
+    /// characters for Steam) and a period of at least one second. For accounts read from a
+    /// file whose fields are not parsed from text (a Tweestap backup's records).
+    pub fn check(&self) -> Result<(), UriError> {
+        if self.secret.is_empty() {
+            return Err(UriError::MissingSecret);
+        }
+        let digits_ok = match self.kind {
+            OtpKind::Steam => self.digits == crate::otp::STEAM_DIGITS,
+            OtpKind::Totp { .. } | OtpKind::Hotp { .. } => (6..=8).contains(&self.digits),
+        };
+        if !digits_ok {
+            return Err(UriError::InvalidDigits(self.digits.to_string()));
+        }
+        match self.kind {
+            OtpKind::Totp { period: 0 } => Err(UriError::InvalidPeriod("0".into())),
+            _ => Ok(()),
+        }
     }
 }
 

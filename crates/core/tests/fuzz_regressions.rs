@@ -1,12 +1,16 @@
 //! Inputs the fuzz targets (`fuzz/`, docs/FUZZING.md) found to crash, hang or exhaust memory,
 //! each with the typed error it gives now. Each case names its target and what happened.
 
-use tweestap_core::ErrorKind;
+mod vault_support;
+
 use tweestap_core::import::{
     self, Format, GoogleExport, ImportOptions, MAX_CODES_PER_EXPORT, Source,
 };
 use tweestap_core::migration::{BatchInfo, encode_migration, parse_migration};
+use tweestap_core::vault::KdfParams;
 use tweestap_core::{Account, MigrationError, Secret};
+use tweestap_core::{ErrorKind, OtpKind};
+use vault_support::{TempDir, create_password_vault, totp};
 
 fn import_text(text: &str, format: Option<Format>) -> Result<import::ImportPreview, String> {
     import::preview(
@@ -84,4 +88,57 @@ fn export_code_outside_its_range() {
     assert!(message.contains("missing: number 2, 3,"), "{message}");
     assert!(message.contains("and 989 more"), "{message}");
     assert!(message.len() < 400, "{message}");
+}
+
+/// vault_open (its account-rules check on the backup import of a re-sealed vault): a
+/// Tweestap backup's records were imported as they were, so a crafted backup (made with a
+/// password its victim is told) could bring in accounts no parser accepts. They are now
+/// skipped with the reason every other format gives.
+#[test]
+fn backup_records_held_to_the_account_rules() {
+    let dir = TempDir::new("fuzz-backup-rules");
+    let mut vault = create_password_vault(&dir.vault());
+    let mut nine_digits = totp("A", "nine", b"0123456789");
+    nine_digits.digits = 9;
+    let mut no_period = totp("B", "zero", b"0123456789");
+    no_period.kind = OtpKind::Totp { period: 0 };
+    let no_key = totp("C", "empty", b"");
+    let mut steam = totp("D", "steam", b"0123456789");
+    steam.kind = OtpKind::Steam;
+    steam.digits = 6;
+    let good = totp("E", "good", b"0123456789");
+    vault
+        .add_all(vec![nine_digits, no_period, no_key, steam, good])
+        .unwrap();
+    let backup = vault
+        .export_backup("pw", KdfParams::insecure_for_tests())
+        .unwrap();
+    let preview = import::preview(
+        &[Source::new("crafted.tweestap", backup)],
+        ImportOptions {
+            format: None,
+            password: Some("pw"),
+        },
+    )
+    .unwrap();
+    let names: Vec<&str> = preview
+        .accounts
+        .iter()
+        .map(|a| a.account.account.as_str())
+        .collect();
+    assert_eq!(names, ["good"]);
+    let skipped: Vec<(&str, &str)> = preview
+        .skipped
+        .iter()
+        .map(|s| (s.account.as_str(), s.reason))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("nine", "invalid_digits"),
+            ("zero", "invalid_period"),
+            ("empty", "missing_secret"),
+            ("steam", "invalid_digits"),
+        ]
+    );
 }
