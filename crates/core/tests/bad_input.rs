@@ -9,6 +9,7 @@
 
 mod import_support;
 mod mount_support;
+mod png_support;
 mod support;
 mod vault_support;
 
@@ -19,6 +20,7 @@ use std::time::Instant;
 
 use import_support::own_fixtures_dir;
 use mount_support::{Mount, fill, is_root, skip};
+use png_support::blank_png;
 use support::{fixtures_dir, vectors};
 use tweestap_core::import::{
     self, Format, ImportOptions, ImportPreview, Resolution, ScryptCost, Source,
@@ -548,25 +550,6 @@ fn aegis_file_with_many_password_slots() {
 
 // ---------------------------------------------------------------------------------------
 // Images.
-
-/// A PNG of `width` × `height` one-bit pixels, all white: streamed row by row, so the test
-/// never holds the pixels (10 000 × 10 000 compresses to about 30 KB).
-fn blank_png(width: u32, height: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::One);
-    encoder.set_compression(png::Compression::High);
-    let mut writer = encoder.write_header().unwrap();
-    let mut stream = writer.stream_writer().unwrap();
-    let row = vec![0xffu8; width.div_ceil(8) as usize];
-    for _ in 0..height {
-        std::io::Write::write_all(&mut stream, &row).unwrap();
-    }
-    stream.finish().unwrap();
-    drop(writer);
-    out
-}
 
 /// The peak memory of this process so far (VmHWM), in MiB; Linux only.
 fn peak_rss_mb() -> Option<u64> {

@@ -210,9 +210,6 @@ fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
     if !force && path.exists() {
         return Err(exists(path));
     }
-    let failed = |e: std::io::Error| {
-        CliError::failure("io", format!("cannot write {}: {e}", path.display()))
-    };
     let mut tmp_name = path.as_os_str().to_owned();
     tmp_name.push(".tmp");
     let tmp = PathBuf::from(tmp_name);
@@ -230,9 +227,31 @@ fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
         .and_then(|()| fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = fs::remove_file(&tmp);
-        return Err(failed(e));
+        return Err(write_error(path, &e));
     }
     Ok(())
+}
+
+/// A failed write of an export file, with the kinds the vault uses for the same situations.
+fn write_error(path: &Path, e: &std::io::Error) -> CliError {
+    use std::io::ErrorKind as Io;
+    match e.kind() {
+        Io::StorageFull | Io::QuotaExceeded => CliError::failure(
+            "disk_full",
+            format!(
+                "the disk holding {} is full; free some space and export again (nothing was written)",
+                path.display()
+            ),
+        ),
+        Io::ReadOnlyFilesystem | Io::PermissionDenied => CliError::failure(
+            "read_only",
+            format!(
+                "cannot write {}: its folder is read-only; choose another --out",
+                path.display()
+            ),
+        ),
+        _ => CliError::failure("io", format!("cannot write {}: {e}", path.display())),
+    }
 }
 
 /// `tweestap-google-<n>-of-<total>.png` in the folder `dir` (created when missing).
@@ -250,8 +269,7 @@ fn write_qr_codes(
             ),
         ));
     }
-    fs::create_dir_all(dir)
-        .map_err(|e| CliError::failure("io", format!("cannot create {}: {e}", dir.display())))?;
+    fs::create_dir_all(dir).map_err(|e| write_error(dir, &e))?;
     let total = links.links.len();
     let paths: Vec<PathBuf> = (1..=total)
         .map(|n| dir.join(format!("tweestap-google-{n}-of-{total}.png")))
