@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{ImportError, ImportOutcome, ImportPreview, Resolution};
 use crate::account::Account;
+use crate::error::ErrorKind;
 use crate::vault::{AccountSummary, Vault};
 
 /// What importing one account of a preview would do, against the vault as this handle last
@@ -66,6 +67,14 @@ pub fn plan(preview: &ImportPreview, vault: &Vault) -> Vec<PlanStatus> {
         seen.push(index);
         statuses.push(status);
     }
+    let count = |f: fn(&PlanStatus) -> bool| statuses.iter().filter(|s| f(s)).count();
+    log::info!(
+        "import plan: {} new, {} identical, {} conflicts, {} repeated",
+        count(|s| matches!(s, PlanStatus::New)),
+        count(|s| matches!(s, PlanStatus::Identical { .. })),
+        count(|s| matches!(s, PlanStatus::Conflict { .. })),
+        count(|s| matches!(s, PlanStatus::Repeated { .. }))
+    );
     statuses
 }
 
@@ -86,7 +95,19 @@ pub fn commit(
             exports: preview.exports.clone(),
         });
     }
-    vault
-        .import_accounts(preview.accounts.clone(), resolve)?
+    let outcomes = vault
+        .import_accounts(preview.accounts.clone(), resolve)
+        .inspect_err(|e| log::warn!("import commit failed: {}", e.kind()))?
         .ok_or(ImportError::Cancelled)
+        .inspect_err(|_| log::info!("import cancelled: nothing written"))?;
+    let count = |f: fn(&ImportOutcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    log::info!(
+        "import committed: {} added, {} replaced, {} kept both, {} unchanged, {} skipped",
+        count(|o| matches!(o, ImportOutcome::Added { .. })),
+        count(|o| matches!(o, ImportOutcome::Replaced { .. })),
+        count(|o| matches!(o, ImportOutcome::KeptBoth { .. })),
+        count(|o| matches!(o, ImportOutcome::Unchanged { .. })),
+        count(|o| matches!(o, ImportOutcome::Skipped { .. }))
+    );
+    Ok(outcomes)
 }

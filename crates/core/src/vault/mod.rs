@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::account::{Account, OtpKind};
+use crate::error::ErrorKind;
 use crate::otp::{self, Clock, CodeInfo, SystemClock};
 
 pub use error::VaultError;
@@ -300,8 +301,15 @@ impl VaultStore {
     fn read_header(&self) -> Result<(Vec<u8>, Header)> {
         let bytes = fsio::read(&self.path)?;
         let header = format::parse(&bytes)
-            .map_err(|e| e.into_error(&self.path, self.existing_backup()))?
+            .map_err(|e| e.into_error(&self.path, self.existing_backup()))
+            .inspect_err(|e| log::warn!("vault {}: {}", self.path.display(), e.kind()))?
             .header;
+        log::trace!(
+            "vault {}: header read ({} bytes, {} slots)",
+            self.path.display(),
+            bytes.len(),
+            header.slots.len()
+        );
         Ok((bytes, header))
     }
 
@@ -319,10 +327,16 @@ impl VaultStore {
     fn decrypt(&self, bytes: &[u8], key: &DataKey) -> Result<(Header, Vec<Record>)> {
         let parsed =
             format::parse(bytes).map_err(|e| e.into_error(&self.path, self.existing_backup()))?;
-        let content = format::decrypt(&parsed, key).ok_or_else(|| VaultError::Integrity {
-            path: self.path.clone(),
-            reason: "its contents failed authentication",
-            backup: self.existing_backup(),
+        let content = format::decrypt(&parsed, key).ok_or_else(|| {
+            log::warn!(
+                "vault {}: contents failed authentication",
+                self.path.display()
+            );
+            VaultError::Integrity {
+                path: self.path.clone(),
+                reason: "its contents failed authentication",
+                backup: self.existing_backup(),
+            }
         })?;
         Ok((parsed.header, content.records))
     }
@@ -397,11 +411,18 @@ impl VaultStore {
         }
         let bytes = format::encode(&mut header, &Content::default(), &key);
         if let Err(e) = fsio::replace(&self.path, &bytes, Previous::None) {
+            log::warn!("vault {}: not created: {}", self.path.display(), e.kind());
             if options.keyring {
                 let _ = self.delete_key_from_keyring(&keyring_slot);
             }
             return Err(e);
         }
+        log::info!(
+            "vault {} ({vault_id}) created: keyring slot {}, password slot {}",
+            self.path.display(),
+            options.keyring,
+            options.password.is_some()
+        );
         Ok(Vault {
             store: self.clone(),
             key,
@@ -430,17 +451,30 @@ impl VaultStore {
         })?;
         format::parse(&bytes).map_err(|e| e.into_error(&backup, None))?;
         let _lock = fsio::lock(&self.path, self.lock_timeout)?;
+        log::info!(
+            "vault {}: restoring the copy {}",
+            self.path.display(),
+            backup.display()
+        );
         fsio::restore(&self.path, &bytes, self.now())
     }
 
     /// Opens the vault with its keyring key or its password.
     pub fn unlock(&self, how: Unlock<'_>) -> Result<Vault> {
+        log::debug!("vault {}: unlocking with {how:?}", self.path.display());
         let (bytes, header) = self.read_header()?;
         let key = match how {
             Unlock::Keyring => self.key_from_keyring(&header)?,
             Unlock::Password(pw) => self.key_from_password(&header, pw)?,
         };
         let (header, records) = self.decrypt(&bytes, &key)?;
+        log::info!(
+            "vault {} ({}) unlocked: {} records, {} bytes",
+            self.path.display(),
+            header.vault_id,
+            records.len(),
+            bytes.len()
+        );
         Ok(Vault {
             store: self.clone(),
             key,
@@ -649,11 +683,29 @@ impl Vault {
             let content = Content { records };
             let bytes = format::encode(&mut header, &content, &self.key);
             records = content.records;
-            fsio::replace(&self.store.path, &bytes, Previous::KeepAsBackup)?;
+            fsio::replace(&self.store.path, &bytes, Previous::KeepAsBackup).inspect_err(|e| {
+                log::warn!(
+                    "vault {}: not saved: {}",
+                    self.store.path.display(),
+                    e.kind()
+                )
+            })?;
+            log::info!(
+                "vault {} saved: {} records, {} bytes; previous generation kept as {}",
+                self.store.path.display(),
+                records.len(),
+                bytes.len(),
+                self.store.backup_path().display()
+            );
             if self.store.auto_backups > 0 {
                 // Best effort: the change itself is done and must not be reported as failed.
-                let _ = fsio::keep_auto_backup(&self.store.path, &bytes, self.store.auto_backups);
+                match fsio::keep_auto_backup(&self.store.path, &bytes, self.store.auto_backups) {
+                    Ok(copy) => log::debug!("automatic backup {}", copy.display()),
+                    Err(e) => log::warn!("automatic backup not written: {e}"),
+                }
             }
+        } else {
+            log::debug!("vault {}: nothing changed", self.store.path.display());
         }
         self.header = header;
         self.records = records;
@@ -921,6 +973,10 @@ impl Vault {
         if password.is_empty() {
             return Err(empty_password());
         }
+        log::info!(
+            "vault {}: setting the password ({kdf:?})",
+            self.path().display()
+        );
         let slot = Slot::password(&self.key, &self.header.vault_id, password.as_bytes(), kdf)?;
         self.mutate(|header, _, _| {
             header.put_slot(slot);
