@@ -71,6 +71,7 @@ lint: fmt-check clippy ui-check
 
 fmt-check:
 	cargo fmt --all --check
+	cargo fmt --check --manifest-path fuzz/Cargo.toml
 
 # The app crate embeds ui/dist at compile time, so the front end is built first.
 clippy: deps ui-build

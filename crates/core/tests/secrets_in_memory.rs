@@ -89,7 +89,10 @@ fn debug_never_shows_a_key() {
     let google = export::google_links(std::slice::from_ref(&item));
     assert!(!google.links.is_empty());
     assert_no_key(&format!("{google:?}"), "GoogleLinks");
-    assert!(!format!("{google:?}").contains("data="), "GoogleLinks shows a link");
+    assert!(
+        !format!("{google:?}").contains("data="),
+        "GoogleLinks shows a link"
+    );
     let export_link = google.links[0].to_string();
     let batch = tweestap_core::migration::parse_migration(&export_link).unwrap();
     assert_no_key(&format!("{batch:?}"), "MigrationBatch");
