@@ -9,8 +9,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::uri::UriError;
 
 /// Key bytes of an account. Zeroized on drop; `Debug` never shows the bytes, so a secret cannot
-/// reach a log line by accident. Reading the bytes is explicit (`expose`).
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// reach a log line by accident. Reading the bytes is explicit (`expose`). `Hash` lets an
+/// import find identical accounts among thousands without comparing each pair.
+#[derive(Clone, PartialEq, Eq, Hash, Zeroize, ZeroizeOnDrop)]
 pub struct Secret(Vec<u8>);
 
 impl Secret {
@@ -78,7 +79,7 @@ impl fmt::Display for Algorithm {
 
 /// How codes are derived: time-based, counter-based, or Steam Guard (TOTP SHA1/30 s rendered
 /// as five characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum OtpKind {
     Totp { period: u32 },
@@ -117,7 +118,7 @@ pub const DEFAULT_PERIOD: u32 = 30;
 pub const DEFAULT_DIGITS: u8 = 6;
 
 /// One OTP account: what an `otpauth://` URI, a migration entry or an import record describes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Account {
     pub kind: OtpKind,
     /// Service name; empty when there is none (never absent).

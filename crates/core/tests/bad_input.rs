@@ -685,6 +685,48 @@ fn hundred_thousand_accounts() {
     }
 }
 
+/// 100 000 different keys for one login (a crafted file): every one is a repeat of the
+/// first, and keeping them all is still one linear pass.
+#[test]
+fn hundred_thousand_of_one_login() {
+    const N: usize = 100_000;
+    let peak = in_child("hundred_thousand_of_one_login", || {
+        let text: String = (0..N)
+            .map(|i| {
+                let key = tweestap_core::base32::encode(format!("{i:010}").as_bytes());
+                format!("otpauth://totp/Same:login?secret={key}\n")
+            })
+            .collect();
+        let started = Instant::now();
+        let preview = preview(text.as_bytes(), None, None).unwrap();
+        let dir = TempDir::new("bad-input-one-login");
+        let mut vault = create_password_vault(&dir.vault());
+        let plan = import::plan(&preview, &vault);
+        let repeated = plan
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s,
+                    import::PlanStatus::Repeated {
+                        index: 0,
+                        identical: false
+                    }
+                )
+            })
+            .count();
+        assert_eq!(repeated, N - 1);
+        let outcomes =
+            import::commit(&mut vault, &preview, |_, _, _| Resolution::KeepBoth).unwrap();
+        assert_eq!(outcomes.len(), N);
+        let took = started.elapsed();
+        eprintln!("100 000 keys of one login: preview, plan, commit in {took:?}");
+        assert!(took.as_secs() < 120, "{took:?}");
+    });
+    if let Some(peak) = peak {
+        assert!(peak < 1024, "peak memory {peak} MiB");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // The file system.
 

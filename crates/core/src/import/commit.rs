@@ -1,7 +1,7 @@
 //! From a preview to the vault: what each account would do ([`plan`]), then one atomic write
 //! ([`commit`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -29,42 +29,42 @@ pub enum PlanStatus {
 
 /// The status of each of `preview.accounts`, in order.
 pub fn plan(preview: &ImportPreview, vault: &Vault) -> Vec<PlanStatus> {
-    // Logins looked up by (issuer, account): a preview of 100 000 accounts is planned in
-    // linear time, not by comparing each account with every other.
+    // Accounts and logins looked up by hash: a preview of 100 000 accounts (even all of one
+    // login) is planned in linear time, not by comparing each account with every other.
     let live = vault.list();
     let accounts = vault.live_accounts();
-    let mut in_vault: HashMap<(&str, &str), Vec<&AccountSummary>> = HashMap::new();
+    let mut identical_in_vault: HashMap<&Account, &str> = HashMap::new();
+    let mut login_in_vault: HashMap<(&str, &str), &AccountSummary> = HashMap::new();
     for s in &live {
-        in_vault
+        if let Some(a) = accounts.get(s.id.as_str()) {
+            identical_in_vault.entry(a).or_insert(&s.id);
+        }
+        login_in_vault
             .entry((s.issuer.as_str(), s.account.as_str()))
-            .or_default()
-            .push(s);
+            .or_insert(s);
     }
-    let mut earlier: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut first_of_login: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut seen: HashSet<&Account> = HashSet::new();
     let mut statuses = Vec::with_capacity(preview.accounts.len());
     for (index, new) in preview.accounts.iter().enumerate() {
         let new = &new.account;
         let login = (new.issuer.as_str(), new.account.as_str());
-        let same_login = in_vault.get(&login).map(Vec::as_slice).unwrap_or(&[]);
-        let seen = earlier.entry(login).or_default();
-        let status = if let Some(s) = same_login
-            .iter()
-            .find(|s| accounts.get(s.id.as_str()) == Some(new))
-        {
-            PlanStatus::Identical { id: s.id.clone() }
-        } else if let Some(s) = same_login.first() {
+        let status = if let Some(id) = identical_in_vault.get(new) {
+            PlanStatus::Identical { id: id.to_string() }
+        } else if let Some(s) = login_in_vault.get(&login) {
             PlanStatus::Conflict {
                 existing: (*s).clone(),
             }
-        } else if let Some(&first) = seen.first() {
+        } else if let Some(&first) = first_of_login.get(&login) {
             PlanStatus::Repeated {
                 index: first,
-                identical: seen.iter().any(|&i| &preview.accounts[i].account == new),
+                identical: seen.contains(new),
             }
         } else {
             PlanStatus::New
         };
-        seen.push(index);
+        first_of_login.entry(login).or_insert(index);
+        seen.insert(new);
         statuses.push(status);
     }
     let count = |f: fn(&PlanStatus) -> bool| statuses.iter().filter(|s| f(s)).count();

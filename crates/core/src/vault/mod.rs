@@ -804,28 +804,25 @@ impl Vault {
             let mut work = records.clone();
             let mut outcomes = Vec::with_capacity(accounts.len());
             let mut next_order = work.iter().map(|r| r.order + 1).max().unwrap_or(0);
-            // The live records of each login, in file order: an import of 100 000 accounts
-            // must not compare each with every other.
-            let mut by_login: HashMap<(String, String), Vec<usize>> = HashMap::new();
+            // Live records by account and by login (positions in file order): an import of
+            // 100 000 accounts, even all of one login, must not compare each with every other.
+            let mut identical: HashMap<Account, Vec<usize>> = HashMap::new();
+            let mut by_login: HashMap<(String, String), usize> = HashMap::new();
             for (i, r) in work.iter().enumerate().filter(|(_, r)| r.is_live()) {
+                identical.entry(r.to_account()).or_default().push(i);
                 by_login
                     .entry((r.issuer.clone(), r.account.clone()))
-                    .or_default()
-                    .push(i);
+                    .or_insert(i);
             }
             for (index, new) in accounts.into_iter().enumerate() {
-                let login = (new.account.issuer.clone(), new.account.account.clone());
-                let same_login = by_login.get(&login).map(Vec::as_slice).unwrap_or(&[]);
-                if let Some(&i) = same_login
-                    .iter()
-                    .find(|&&i| work[i].to_account() == new.account)
-                {
+                if let Some(&i) = identical.get(&new.account).and_then(|at| at.first()) {
                     outcomes.push(ImportOutcome::Unchanged {
                         id: work[i].id.clone(),
                     });
                     continue;
                 }
-                let existing = same_login.first().map(|&i| (i, work[i].summary()));
+                let login = (new.account.issuer.clone(), new.account.account.clone());
+                let existing = by_login.get(&login).map(|&i| (i, work[i].summary()));
                 let resolution = match &existing {
                     Some((_, summary)) => resolve(index, &new.account, summary),
                     None => Resolution::KeepBoth,
@@ -834,18 +831,28 @@ impl Vault {
                     (Resolution::Cancel, _) => return Ok((None, false)),
                     (Resolution::Skip, Some((_, e))) => ImportOutcome::Skipped { existing: e.id },
                     (Resolution::Replace, Some((i, e))) => {
-                        // Same login, so the record stays under the same key of `by_login`.
+                        // Same login, so `by_login` still holds; the account itself changes.
+                        let old = work[i].to_account();
+                        if let Some(at) = identical.get_mut(&old) {
+                            at.retain(|&p| p != i);
+                        }
+                        identical.entry(new.account.clone()).or_default().push(i);
                         work[i].replace_with(new.account, now);
                         ImportOutcome::Replaced { id: e.id }
                     }
                     (_, existing) => {
                         let id = format::random_id();
+                        let position = work.len();
+                        identical
+                            .entry(new.account.clone())
+                            .or_default()
+                            .push(position);
                         let mut record = Record::new(id.clone(), new.account, next_order, now);
                         record.group = new.group;
                         record.favourite = new.favourite;
                         record.icon = new.icon;
                         work.push(record);
-                        by_login.entry(login).or_default().push(work.len() - 1);
+                        by_login.entry(login).or_insert(position);
                         next_order += 1;
                         match existing {
                             Some((_, e)) => ImportOutcome::KeptBoth { id, existing: e.id },
