@@ -16,10 +16,16 @@ export TWEESTAP_FIXTURES := $(FIXTURES)
 TAURI := $(ROOT)/ui/node_modules/.bin/tauri
 APP_DEBUG := $(TARGET)/debug/tweestap-app
 CLI_DEBUG := $(TARGET)/debug/tweestap
+# Fuzz targets (docs/FUZZING.md): their own nightly build with sanitizers, outside the repo.
+FUZZ_TARGET_DIR := $(TARGET)/fuzz
+export FUZZ_BIN := $(FUZZ_TARGET_DIR)/x86_64-unknown-linux-gnu/release
+FUZZ_TARGETS := otpauth_uri migration import_detect import_google import_aegis import_2fas \
+                import_andotp import_bitwarden import_uris import_backup vault_open scan_image
+FUZZ_SECONDS ?= 600
 
 .PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
         ui-check bindings bindings-check policy test test-rust test-ui test-e2e bench bench-app bundle \
-        screenshots
+        screenshots fuzz-build fuzz-seeds fuzz-smoke fuzz
 
 help:
 	@echo "make run    build and start the Tweestap app"
@@ -46,6 +52,8 @@ cargo-tools:
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version 2.1.0 --locked
 	@command -v cargo-deny >/dev/null || cargo install cargo-deny --version 0.20.2 --locked
 	@command -v cargo-machete >/dev/null || cargo install cargo-machete --version 0.9.2 --locked
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
 
 ## App --------------------------------------------------------------------------------------
 
@@ -66,6 +74,7 @@ lint: fmt-check policy clippy bindings-check ui-check
 
 fmt-check:
 	cargo fmt --all --check
+	cargo fmt --check --manifest-path fuzz/Cargo.toml
 
 # The app crate embeds ui/dist at compile time, so the front end is built first.
 clippy: deps ui-build
@@ -99,6 +108,7 @@ policy: cargo-tools
 test: deps
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory test-e2e
 	@echo "make test: all suites passed"
@@ -117,6 +127,25 @@ test-e2e: app-debug
 	cargo build --locked -p tweestap-cli
 	tests/e2e/run.sh $(APP_DEBUG) $(CLI_DEBUG)
 	tests/e2e/scan-screen.sh $(CLI_DEBUG)
+
+## Fuzzing ---------------------------------------------------------------------------------
+
+fuzz-build: cargo-tools
+	cargo +nightly fuzz build --target-dir $(FUZZ_TARGET_DIR)
+
+# Seed corpora in fuzz/corpus/ (not committed), from the shared fixtures and the core's own
+# import fixtures, plus encrypted files derived from them with cheap key derivation.
+fuzz-seeds: fuzz-build
+	@test -d "$(FIXTURES)/vectors" || { echo "fixtures not found at $(FIXTURES)"; exit 1; }
+	$(FUZZ_BIN)/seeds $(FIXTURES) crates/core/tests/import_fixtures fuzz/corpus
+
+# Every target for 30 s: fails on any crash, hang or out-of-memory.
+fuzz-smoke: fuzz-seeds
+	scripts/fuzz 30 $(FUZZ_TARGETS)
+
+# Every target for FUZZ_SECONDS (600 by default), one at a time, at the lowest priority.
+fuzz: fuzz-seeds
+	FUZZ_NICE=1 scripts/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## Benchmarks -------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 //! core error (`?`), keeping its kind and exit code; see `output.rs`.
 
 mod commands;
+mod logging;
 mod output;
 
 use std::process::ExitCode;
@@ -27,6 +28,11 @@ struct Cli {
     /// Print JSON instead of text (errors too: {"error":{"kind","message"}} on stdout).
     #[arg(long, global = true)]
     json: bool,
+
+    /// Log what happens on stderr: -v info, -vv debug, -vvv trace (also TWEESTAP_LOG=LEVEL).
+    /// Logs name files, ids and counts, never keys, codes, passwords or account names.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
 
     #[command(subcommand)]
     command: Command,
@@ -68,6 +74,27 @@ enum Command {
 }
 
 impl Command {
+    /// The subcommand's name, for the log (never its arguments: they can hold a key).
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Code(_) => "code",
+            Command::Inspect(_) => "inspect",
+            Command::Verify(_) => "verify",
+            Command::Scan(_) => "scan",
+            Command::Init(_) => "init",
+            Command::Add(_) => "add",
+            Command::List(_) => "list",
+            Command::Rename(_) => "rename",
+            Command::Remove(_) => "remove",
+            Command::Restore(_) => "restore",
+            Command::Passwd(_) => "passwd",
+            Command::Clock(_) => "clock",
+            Command::PracticePortal(_) => "practice-portal",
+            Command::Import(_) => "import",
+            Command::Export(_) => "export",
+        }
+    }
+
     fn run(self, out: &Output) -> CmdResult {
         match self {
             Command::Code(args) => commands::code::run(args, out),
@@ -98,10 +125,19 @@ fn main() -> ExitCode {
             return output::usage_error(&error, json);
         }
     };
+    logging::init(cli.verbose);
     let out = Output { json: cli.json };
+    let name = cli.command.name();
+    log::debug!("{name}: started (tweestap {})", env!("CARGO_PKG_VERSION"));
     match std::panic::catch_unwind(|| cli.command.run(&out)) {
-        Ok(Ok(code)) => code,
-        Ok(Err(error)) => out.fail(&error),
+        Ok(Ok(code)) => {
+            log::debug!("{name}: done");
+            code
+        }
+        Ok(Err(error)) => {
+            log::debug!("{name}: failed: {} (exit {})", error.kind, error.exit);
+            out.fail(&error)
+        }
         Err(_) => ExitCode::from(output::EXIT_FAILURE),
     }
 }

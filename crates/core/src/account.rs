@@ -6,9 +6,12 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::uri::UriError;
+
 /// Key bytes of an account. Zeroized on drop; `Debug` never shows the bytes, so a secret cannot
-/// reach a log line by accident. Reading the bytes is explicit (`expose`).
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+/// reach a log line by accident. Reading the bytes is explicit (`expose`). `Hash` lets an
+/// import find identical accounts among thousands without comparing each pair.
+#[derive(Clone, PartialEq, Eq, Hash, Zeroize, ZeroizeOnDrop)]
 pub struct Secret(Vec<u8>);
 
 impl Secret {
@@ -76,7 +79,7 @@ impl fmt::Display for Algorithm {
 
 /// How codes are derived: time-based, counter-based, or Steam Guard (TOTP SHA1/30 s rendered
 /// as five characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum OtpKind {
     Totp { period: u32 },
@@ -115,7 +118,7 @@ pub const DEFAULT_PERIOD: u32 = 30;
 pub const DEFAULT_DIGITS: u8 = 6;
 
 /// One OTP account: what an `otpauth://` URI, a migration entry or an import record describes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Account {
     pub kind: OtpKind,
     /// Service name; empty when there is none (never absent).
@@ -153,6 +156,26 @@ impl Account {
     /// Display label: `Issuer (account)`, or whichever part exists.
     pub fn label(&self) -> String {
         display_label(&self.issuer, &self.account)
+    }
+
+    /// Checks what every parser of links and exports guarantees: a key, 6 to 8 digits (five
+    /// characters for Steam) and a period of at least one second. For accounts read from a
+    /// file whose fields are not parsed from text (a Tweestap backup's records).
+    pub fn check(&self) -> Result<(), UriError> {
+        if self.secret.is_empty() {
+            return Err(UriError::MissingSecret);
+        }
+        let digits_ok = match self.kind {
+            OtpKind::Steam => self.digits == crate::otp::STEAM_DIGITS,
+            OtpKind::Totp { .. } | OtpKind::Hotp { .. } => (6..=8).contains(&self.digits),
+        };
+        if !digits_ok {
+            return Err(UriError::InvalidDigits(self.digits.to_string()));
+        }
+        match self.kind {
+            OtpKind::Totp { period: 0 } => Err(UriError::InvalidPeriod("0".into())),
+            _ => Ok(()),
+        }
     }
 }
 

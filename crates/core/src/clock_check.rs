@@ -215,7 +215,17 @@ pub fn measure(url: &str, timeout: Duration) -> Result<ClockCheck, ClockCheckErr
         .enable_all()
         .build()
         .map_err(|e| ClockCheckError::Client(e.to_string()))?;
-    runtime.block_on(measure_async(url, timeout))
+    log::debug!("clock check: asking {url} (timeout {timeout:?})");
+    let result = runtime.block_on(measure_async(url, timeout));
+    match &result {
+        Ok(check) => log::info!(
+            "clock check: {url} says this clock is {} s off (round trip {} ms)",
+            check.offset_s,
+            check.rtt_ms
+        ),
+        Err(e) => log::warn!("clock check: {url}: {}", e.kind()),
+    }
+    result
 }
 
 #[cfg(test)]

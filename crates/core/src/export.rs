@@ -134,16 +134,33 @@ pub fn uris(items: &[NewAccount]) -> Zeroizing<String> {
         out.push_str(&link);
         out.push('\n');
     }
+    log::info!(
+        "export: {} accounts as otpauth:// links (plain)",
+        items.len()
+    );
     out
 }
 
-/// Google Authenticator export links and the accounts the format cannot carry.
-#[derive(Debug, Default)]
+/// Google Authenticator export links and the accounts the format cannot carry. The links
+/// (every key in them) are wiped on drop and never shown by `Debug`.
+#[derive(Default)]
 pub struct GoogleLinks {
     /// `otpauth-migration://offline?data=…`, in order; one QR code each.
     pub links: Vec<Zeroizing<String>>,
     /// Steam accounts, 7-digit codes and periods other than 30 s.
     pub skipped: Vec<Skipped>,
+}
+
+/// Every link is a `Zeroizing` string; `skipped` holds no key.
+impl zeroize::ZeroizeOnDrop for GoogleLinks {}
+
+impl std::fmt::Debug for GoogleLinks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GoogleLinks")
+            .field("links", &format_args!("<{} redacted>", self.links.len()))
+            .field("skipped", &self.skipped)
+            .finish()
+    }
 }
 
 /// The accounts as Google Authenticator export links: at most ten accounts per link (fewer
@@ -214,6 +231,12 @@ pub fn google_links(items: &[NewAccount]) -> GoogleLinks {
         let link = encode_migration(chunk, &header).expect("every account was checked");
         out.links.push(Zeroizing::new(link));
     }
+    log::info!(
+        "export: {} accounts as {} Google Authenticator export link(s), {} left out",
+        items.len() - out.skipped.len(),
+        out.links.len(),
+        out.skipped.len()
+    );
     out
 }
 
@@ -242,6 +265,14 @@ pub fn aegis(
     items: &[NewAccount],
     encryption: Option<AegisEncryption<'_>>,
 ) -> Result<Zeroizing<Vec<u8>>, ExportError> {
+    log::info!(
+        "export: {} accounts as Aegis JSON, {}",
+        items.len(),
+        match &encryption {
+            Some(enc) => format!("encrypted ({:?})", enc.cost),
+            None => "plain".into(),
+        }
+    );
     if let Some(enc) = encryption {
         if enc.password.is_empty() {
             return Err(ExportError::PasswordRequired);

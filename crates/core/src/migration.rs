@@ -42,6 +42,10 @@ pub enum MigrationError {
     InvalidBase64,
     #[error("the export data is damaged or truncated: scan the QR code again")]
     InvalidProtobuf,
+    #[error(
+        "this export link is longer than any QR code can hold (at most 16384 bytes): scan the QR code again"
+    )]
+    TooLong,
 }
 
 impl ErrorKind for MigrationError {
@@ -52,6 +56,7 @@ impl ErrorKind for MigrationError {
             MigrationError::MissingData => "missing_data",
             MigrationError::InvalidBase64 => "invalid_base64",
             MigrationError::InvalidProtobuf => "invalid_protobuf",
+            MigrationError::TooLong => "link_too_long",
         }
     }
 }
@@ -130,6 +135,9 @@ pub fn parse_migration(input: &str) -> Result<MigrationBatch, MigrationError> {
 /// As [`parse_migration`], also giving each entry's `(issuer, account name)` as the label
 /// rules read them — for the entries that cannot be imported too, so a report can name them.
 pub fn parse_migration_labeled(input: &str) -> Result<LabeledBatch, MigrationError> {
+    if input.len() > crate::uri::MAX_LINK_LEN {
+        return Err(MigrationError::TooLong);
+    }
     let raw =
         percent::split_uri(input, "otpauth-migration").ok_or(MigrationError::InvalidScheme)?;
     if !raw.host.eq_ignore_ascii_case("offline") {

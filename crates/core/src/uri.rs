@@ -1,7 +1,7 @@
 //! `otpauth://` links (Google's Key Uri Format) as the fixture rules read them
 //! (`shared/fixtures/README.md`, "otpauth URI rules"), and writing them back.
 //!
-//! Checking order: scheme, type, label decoding, query decoding, secret, algorithm, digits,
+//! Checking order: length ([`MAX_LINK_LEN`]), scheme, type, label decoding, query decoding, secret, algorithm, digits,
 //! then period (totp) or counter (hotp). [`build_account`] is the second half on its own, so
 //! a key typed with flags (CLI `--secret --digits …`) is validated by exactly the same rules.
 
@@ -13,6 +13,11 @@ use crate::base32::{self, Base32Error};
 use crate::error::ErrorKind;
 use crate::otp::{STEAM_DIGITS, STEAM_PERIOD};
 use crate::percent;
+
+/// Longest link read, in bytes: more than five times what the largest QR code holds (2953
+/// bytes), so no real link comes near it. A longer text is refused before any decoding, so a
+/// megabyte pasted by mistake (or by malice) never becomes a megabyte account name.
+pub const MAX_LINK_LEN: usize = 16 * 1024;
 
 /// Why an `otpauth://` link (or a key given with flags) was refused. One variant per stable
 /// category; messages never contain the key.
@@ -44,6 +49,10 @@ pub enum UriError {
     MissingCounter,
     #[error("invalid counter {0:?}: use a whole number from 0 to 18446744073709551615")]
     InvalidCounter(String),
+    #[error(
+        "this text is {0} bytes long, far longer than any authenticator link (at most 16384): copy just the otpauth:// link"
+    )]
+    TooLong(usize),
 }
 
 impl ErrorKind for UriError {
@@ -59,6 +68,7 @@ impl ErrorKind for UriError {
             UriError::InvalidPeriod(_) => "invalid_period",
             UriError::MissingCounter => "missing_counter",
             UriError::InvalidCounter(_) => "invalid_counter",
+            UriError::TooLong(_) => "link_too_long",
         }
     }
 }
@@ -111,6 +121,9 @@ pub fn parse_otpauth_any(input: &str) -> Result<Account, UriError> {
 /// The issuer and account name a link's label and `issuer` parameter give, read as leniently
 /// as possible: for naming a link that cannot be imported. `None` when even that fails.
 pub(crate) fn label_of(input: &str) -> Option<(String, String)> {
+    if input.len() > MAX_LINK_LEN {
+        return None;
+    }
     let raw = percent::split_uri(input, "otpauth")?;
     let label = percent::decode(raw.path, false).ok()?;
     let issuer = percent::query_pairs(raw.query)
@@ -120,6 +133,9 @@ pub(crate) fn label_of(input: &str) -> Option<(String, String)> {
 }
 
 fn parse(input: &str, allow_steam: bool) -> Result<Account, UriError> {
+    if input.len() > MAX_LINK_LEN {
+        return Err(UriError::TooLong(input.len()));
+    }
     let raw = percent::split_uri(input, "otpauth").ok_or(UriError::InvalidScheme)?;
     let steam = allow_steam && raw.host.eq_ignore_ascii_case("steam");
     let otp_type = if raw.host.eq_ignore_ascii_case("totp") || steam {
@@ -351,6 +367,13 @@ mod tests {
             kind_of("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=18446744073709551616"),
             "invalid_counter"
         );
+        let longest = format!(
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&x={}",
+            "y".repeat(MAX_LINK_LEN - 43)
+        );
+        assert_eq!(longest.len(), MAX_LINK_LEN);
+        assert!(parse_otpauth(&longest).is_ok());
+        assert_eq!(kind_of(&format!("{longest}y")), "link_too_long");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! `{"type","issuer","account","algorithm","digits","period","counter"[,"secret_hex"]}`.
 
 use serde::Serialize;
-use zeroize::Zeroize;
+use std::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::account::{Account, Algorithm, OtpKind};
 use crate::error::ErrorKind;
@@ -13,8 +15,9 @@ use crate::migration::{BatchInfo, MigrationEntryError};
 use crate::otp::STEAM_DIGITS;
 
 /// One account as JSON. `period` is null for HOTP, `counter` null for TOTP/Steam;
-/// `secret_hex` (lowercase hex of the key) is present only when explicitly asked for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// `secret_hex` (lowercase hex of the key) is present only when explicitly asked for, is
+/// wiped on drop and never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct AccountView {
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -50,6 +53,27 @@ impl AccountView {
 impl Drop for AccountView {
     fn drop(&mut self) {
         self.secret_hex.zeroize();
+    }
+}
+
+/// The only secret (`secret_hex`) is wiped by `Drop` above.
+impl ZeroizeOnDrop for AccountView {}
+
+impl fmt::Debug for AccountView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountView")
+            .field("kind", &self.kind)
+            .field("issuer", &self.issuer)
+            .field("account", &self.account)
+            .field("algorithm", &self.algorithm)
+            .field("digits", &self.digits)
+            .field("period", &self.period)
+            .field("counter", &self.counter)
+            .field(
+                "secret_hex",
+                &self.secret_hex.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
     }
 }
 

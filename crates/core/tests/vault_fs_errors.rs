@@ -1,76 +1,19 @@
 //! A full disk and a read-only folder give `disk_full` / `read_only`, and leave the vault and
 //! its backup exactly as they were.
 //!
-//! Tests run as root in CI, where permission bits do not stop writes, so these tests use real
-//! mounts: a small tmpfs for the full disk and a read-only bind mount for the read-only
-//! folder. Mounting needs root (CAP_SYS_ADMIN); without it each test prints why it is skipped.
+//! Real mounts (`mount_support`): a small tmpfs for the full disk, a read-only bind mount for
+//! the read-only folder.
 
+mod mount_support;
 mod vault_support;
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::fs;
+
+use mount_support::{Mount, fill, is_root, skip};
 
 use tweestap_core::ErrorKind;
 use tweestap_core::vault::Unlock;
 use vault_support::*;
-
-/// A mount that is undone when dropped (also when the test panics).
-struct Mount(PathBuf);
-
-impl Mount {
-    fn run(args: &[&str]) -> Result<(), String> {
-        let out = Command::new("mount")
-            .args(args)
-            .output()
-            .map_err(|e| format!("mount not runnable: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-        }
-    }
-
-    fn tmpfs(at: &Path, size: &str) -> Result<Mount, String> {
-        Self::run(&[
-            "-t",
-            "tmpfs",
-            "-o",
-            &format!("size={size}"),
-            "tmpfs",
-            at.to_str().unwrap(),
-        ])?;
-        Ok(Mount(at.to_path_buf()))
-    }
-
-    /// Makes `dir` read-only in place (a read-only bind mount of itself).
-    fn read_only(dir: &Path) -> Result<Mount, String> {
-        let d = dir.to_str().unwrap();
-        Self::run(&["--bind", d, d])?;
-        let m = Mount(dir.to_path_buf());
-        Self::run(&["-o", "remount,bind,ro", d])?;
-        Ok(m)
-    }
-}
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-fn skip(test: &str, why: &str) {
-    eprintln!("SKIPPED {test}: {why}");
-}
 
 #[test]
 fn full_disk_is_reported_and_changes_nothing() {
@@ -90,15 +33,7 @@ fn full_disk_is_reported_and_changes_nothing() {
     let backup_before = fs::read(v.store().backup_path()).unwrap();
 
     // Fill the file system to the last byte.
-    let mut filler = OpenOptions::new()
-        .create_new(true)
-        .write(true)
-        .open(dir.0.join("filler"))
-        .unwrap();
-    let block = vec![0u8; 4096];
-    while filler.write_all(&block).is_ok() {}
-    while filler.write_all(&[0]).is_ok() {}
-    let _ = filler.sync_all();
+    fill(&dir.0.join("filler"));
 
     let e = v.add(totp("B", "b", &[7u8; 4000])).unwrap_err();
     assert_eq!(e.kind(), "disk_full", "{e}");
@@ -112,7 +47,6 @@ fn full_disk_is_reported_and_changes_nothing() {
     assert_eq!(open_with_password(&dir.vault()).list().len(), 5);
 
     // Space freed: the same change now succeeds.
-    drop(filler);
     fs::remove_file(dir.0.join("filler")).unwrap();
     v.add(totp("B", "b", &[7u8; 4000])).unwrap();
     assert_eq!(open_with_password(&dir.vault()).list().len(), 6);

@@ -34,6 +34,7 @@ describe("catalogs", () => {
       "invalid_period",
       "missing_counter",
       "invalid_counter",
+      "link_too_long",
     ];
     for (const kind of kinds) {
       expect(Object.keys(en)).toContain(`error.${kind}`);

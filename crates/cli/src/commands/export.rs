@@ -212,6 +212,28 @@ fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
     })
 }
 
+/// A failed write of an export file, with the kinds the vault uses for the same situations.
+fn write_error(path: &Path, e: &std::io::Error) -> CliError {
+    use std::io::ErrorKind as Io;
+    match e.kind() {
+        Io::StorageFull | Io::QuotaExceeded => CliError::failure(
+            "disk_full",
+            format!(
+                "the disk holding {} is full; free some space and export again (nothing was written)",
+                path.display()
+            ),
+        ),
+        Io::ReadOnlyFilesystem | Io::PermissionDenied => CliError::failure(
+            "read_only",
+            format!(
+                "cannot write {}: its folder is read-only; choose another --out",
+                path.display()
+            ),
+        ),
+        _ => CliError::failure("io", format!("cannot write {}: {e}", path.display())),
+    }
+}
+
 /// `tweestap-google-<n>-of-<total>.png` in the folder `dir` (created when missing).
 fn write_qr_codes(
     dir: &Path,
@@ -227,8 +249,7 @@ fn write_qr_codes(
             ),
         ));
     }
-    fs::create_dir_all(dir)
-        .map_err(|e| CliError::failure("io", format!("cannot create {}: {e}", dir.display())))?;
+    fs::create_dir_all(dir).map_err(|e| write_error(dir, &e))?;
     let total = links.links.len();
     let paths: Vec<PathBuf> = (1..=total)
         .map(|n| dir.join(format!("tweestap-google-{n}-of-{total}.png")))

@@ -106,6 +106,11 @@ struct Info {
     counter: Number,
 }
 
+/// Password slots tried at most. Aegis keeps one password slot (beside biometric ones); each
+/// try runs scrypt with the file's cost (up to 256 MiB, about a second), so a crafted file
+/// with thousands of slots would otherwise keep an import busy for hours.
+const MAX_PASSWORD_SLOTS: usize = 8;
+
 /// The newest content version this reader knows.
 const MAX_CONTENT_VERSION: u64 = 3;
 
@@ -181,6 +186,15 @@ fn unlock(slots: &[Slot], password: &str) -> Result<crypto::Key32, ImportError> 
         .iter()
         .filter(|s| s.kind.as_ref().and_then(|k| k.as_u64()) == Some(1))
         .collect();
+    if password_slots.len() > MAX_PASSWORD_SLOTS {
+        return Err(ImportError::integrity(
+            FORMAT,
+            format!(
+                "it has {} password slots where Aegis writes one (at most {MAX_PASSWORD_SLOTS} are tried)",
+                password_slots.len()
+            ),
+        ));
+    }
     if password_slots.is_empty() {
         return Err(ImportError::unsupported(
             FORMAT,

@@ -1,7 +1,8 @@
 //! Tweestap backups (`tweestap export --format backup`): a vault file with one password slot,
 //! opened with that password on any computer. See `docs/VAULT.md`, "Backup files".
 
-use super::{Format, ImportError, ImportPreview};
+use super::{Format, ImportError, ImportPreview, Skipped};
+use crate::error::ErrorKind;
 use crate::vault::{BackupReadError, read_backup};
 
 const FORMAT: Format = Format::Backup;
@@ -34,6 +35,18 @@ pub(crate) fn read(bytes: &[u8], password: Option<&str>) -> Result<ImportPreview
         ),
     })?;
     let mut out = ImportPreview::new(FORMAT);
-    out.accounts = accounts;
+    // A backup's records are not parsed from text like other exports' entries, so they are
+    // held to the same rules here: a crafted backup cannot bring in a 200-digit code.
+    for item in accounts {
+        match item.account.check() {
+            Ok(()) => out.accounts.push(item),
+            Err(e) => out.skipped.push(Skipped {
+                reason: e.kind(),
+                issuer: item.account.issuer.clone(),
+                account: item.account.account.clone(),
+                message: e.to_string(),
+            }),
+        }
+    }
     Ok(out)
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{ImportError, ImportOutcome, ImportPreview, Resolution};
 use crate::account::Account;
+use crate::error::ErrorKind;
 use crate::vault::{AccountSummary, Vault};
 
 /// What importing one account of a preview would do, against the vault as this handle last
@@ -29,40 +30,52 @@ pub enum PlanStatus {
 /// The status of each of `preview.accounts`, in order. Linear in the number of accounts, so a
 /// preview of a hundred thousand stays quick.
 pub fn plan(preview: &ImportPreview, vault: &Vault) -> Vec<PlanStatus> {
-    let live = vault.live_accounts();
-    let mut in_vault: HashMap<(&str, &str), Vec<&(AccountSummary, Account)>> = HashMap::new();
-    for entry in &live {
-        in_vault
-            .entry((entry.0.issuer.as_str(), entry.0.account.as_str()))
-            .or_default()
-            .push(entry);
+    // Accounts and logins looked up by hash: a preview of 100 000 accounts (even all of one
+    // login) is planned in linear time, not by comparing each account with every other.
+    let live = vault.list();
+    let accounts = vault.live_accounts_by_id();
+    let mut identical_in_vault: HashMap<&Account, &str> = HashMap::new();
+    let mut login_in_vault: HashMap<(&str, &str), &AccountSummary> = HashMap::new();
+    for s in &live {
+        if let Some(a) = accounts.get(s.id.as_str()) {
+            identical_in_vault.entry(a).or_insert(&s.id);
+        }
+        login_in_vault
+            .entry((s.issuer.as_str(), s.account.as_str()))
+            .or_insert(s);
     }
-    // Earlier accounts of this import, by login (indices into `preview.accounts`).
-    let mut earlier: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let mut first_of_login: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut seen: HashSet<&Account> = HashSet::new();
     let mut statuses = Vec::with_capacity(preview.accounts.len());
     for (index, new) in preview.accounts.iter().enumerate() {
         let new = &new.account;
         let login = (new.issuer.as_str(), new.account.as_str());
-        let same_login = in_vault.get(&login).map(Vec::as_slice).unwrap_or_default();
-        let before = earlier.entry(login).or_default();
-        let status = if let Some((s, _)) = same_login.iter().find(|(_, a)| a == new) {
-            PlanStatus::Identical { id: s.id.clone() }
-        } else if let Some((s, _)) = same_login.first() {
+        let status = if let Some(id) = identical_in_vault.get(new) {
+            PlanStatus::Identical { id: id.to_string() }
+        } else if let Some(s) = login_in_vault.get(&login) {
             PlanStatus::Conflict {
-                existing: s.clone(),
+                existing: (*s).clone(),
             }
-        } else if let Some(&first) = before.first() {
-            let identical = before.iter().any(|&i| &preview.accounts[i].account == new);
+        } else if let Some(&first) = first_of_login.get(&login) {
             PlanStatus::Repeated {
                 index: first,
-                identical,
+                identical: seen.contains(new),
             }
         } else {
             PlanStatus::New
         };
-        before.push(index);
+        first_of_login.entry(login).or_insert(index);
+        seen.insert(new);
         statuses.push(status);
     }
+    let count = |f: fn(&PlanStatus) -> bool| statuses.iter().filter(|s| f(s)).count();
+    log::info!(
+        "import plan: {} new, {} identical, {} conflicts, {} repeated",
+        count(|s| matches!(s, PlanStatus::New)),
+        count(|s| matches!(s, PlanStatus::Identical { .. })),
+        count(|s| matches!(s, PlanStatus::Conflict { .. })),
+        count(|s| matches!(s, PlanStatus::Repeated { .. }))
+    );
     statuses
 }
 
@@ -126,9 +139,24 @@ pub fn commit(
                 }
             },
         )?;
-    match (outcomes, refused) {
+    let result = match (outcomes, refused) {
         (_, Some(error)) => Err(error),
         (Some(outcomes), None) => Ok(outcomes),
         (None, None) => Err(ImportError::Cancelled),
+    };
+    match &result {
+        Ok(outcomes) => {
+            let count = |f: fn(&ImportOutcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
+            log::info!(
+                "import committed: {} added, {} replaced, {} kept both, {} unchanged, {} skipped",
+                count(|o| matches!(o, ImportOutcome::Added { .. })),
+                count(|o| matches!(o, ImportOutcome::Replaced { .. })),
+                count(|o| matches!(o, ImportOutcome::KeptBoth { .. })),
+                count(|o| matches!(o, ImportOutcome::Unchanged { .. })),
+                count(|o| matches!(o, ImportOutcome::Skipped { .. }))
+            );
+        }
+        Err(e) => log::info!("import not committed ({}): nothing written", e.kind()),
     }
+    result
 }

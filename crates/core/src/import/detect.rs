@@ -94,6 +94,15 @@ impl<'a> Content<'a> {
         }
     }
 
+    /// What the content is, for diagnostics: `text`, `image with N QR codes`, `binary`.
+    pub fn describe(&self) -> String {
+        match self {
+            Content::Text(_) => "text".into(),
+            Content::Image(codes) => format!("image with {} QR code(s)", codes.len()),
+            Content::Binary(_) => "binary".into(),
+        }
+    }
+
     /// Why detection found nothing, for the `unknown_format` message.
     pub fn unknown_detail(&self) -> &'static str {
         match self {

@@ -122,7 +122,17 @@ fn incomplete_message(exports: &[Progress]) -> String {
         .iter()
         .filter(|p| !p.is_complete())
         .map(|p| {
-            let missing: Vec<String> = p.missing.iter().map(|n| n.to_string()).collect();
+            // The first few numbers are enough to act on; an export may miss hundreds.
+            const SHOWN: usize = 10;
+            let mut missing: Vec<String> = p
+                .missing
+                .iter()
+                .take(SHOWN)
+                .map(|n| n.to_string())
+                .collect();
+            if p.missing.len() > SHOWN {
+                missing.push(format!("and {} more", p.missing.len() - SHOWN));
+            }
             format!(
                 "{} QR codes of {} were given (missing: number {})",
                 p.received,

@@ -42,6 +42,12 @@ impl fmt::Display for Progress {
     }
 }
 
+/// The most QR codes one export may claim (Google Authenticator puts about ten accounts in
+/// each code, so this is ten thousand accounts). A header above it, or whose index is not
+/// below its size, is damaged: counting its missing codes could take gigabytes, and a code
+/// outside the export's range would keep the export incomplete for ever.
+pub const MAX_CODES_PER_EXPORT: usize = 1000;
+
 /// One decoded QR code: its entries and their labels.
 struct Part {
     entries: Vec<Result<Account, MigrationEntryError>>,
@@ -91,14 +97,22 @@ impl GoogleExport {
     /// twice is counted once.
     pub fn add(&mut self, link: &str) -> Result<Progress, MigrationError> {
         let (batch, labels) = parse_migration_labeled(link.trim())?;
-        Ok(self.add_batch(batch, labels))
+        self.add_batch(batch, labels)
     }
 
-    fn add_batch(&mut self, batch: MigrationBatch, labels: Vec<(String, String)>) -> Progress {
+    fn add_batch(
+        &mut self,
+        batch: MigrationBatch,
+        labels: Vec<(String, String)>,
+    ) -> Result<Progress, MigrationError> {
         let header = batch.batch;
         // A header without a size (or a single code) is an export of one code.
         let size = usize::try_from(header.batch_size).unwrap_or(0).max(1);
         let index = if size == 1 { 0 } else { header.batch_index };
+        let index_in_range = usize::try_from(index).is_ok_and(|i| i < size);
+        if size > MAX_CODES_PER_EXPORT || !index_in_range {
+            return Err(MigrationError::InvalidProtobuf);
+        }
         let position = match self
             .batches
             .iter()
@@ -119,7 +133,7 @@ impl GoogleExport {
             entries: batch.entries,
             labels,
         });
-        target.progress()
+        Ok(target.progress())
     }
 
     /// Every export seen, in the order their first code arrived.
@@ -170,7 +184,7 @@ impl GoogleExport {
         if !self.batches.iter().any(same_export) {
             self.batches.retain(|b| b.progress().is_complete());
         }
-        Ok(self.add_batch(batch, labels))
+        self.add_batch(batch, labels)
     }
 
     /// When every export seen is complete: its preview, and the collector starts empty again.
@@ -236,6 +250,14 @@ mod tests {
             .map(|a| a.account.account)
             .collect();
         assert_eq!(names, ["a", "b", "c"]);
+        // A header that cannot be right is a damaged code, whatever else it holds.
+        for (index, size) in [(0, i32::MAX), (3, 3), (-1, 2)] {
+            assert_eq!(
+                g.add(&link("d", index, size, 9)),
+                Err(MigrationError::InvalidProtobuf),
+                "{index} of {size}"
+            );
+        }
         // A second export with another id is tracked on its own.
         g.add(&link("x", 0, 2, 8)).unwrap();
         assert!(!g.is_complete());

@@ -37,7 +37,7 @@ use zeroize::Zeroizing;
 pub use commit::{PlanStatus, commit, plan};
 pub use detect::detect;
 pub use error::ImportError;
-pub use google::{GoogleExport, Progress};
+pub use google::{GoogleExport, MAX_CODES_PER_EXPORT, Progress};
 
 pub use crypto::ScryptCost;
 
@@ -168,6 +168,9 @@ impl Source {
     }
 }
 
+/// The content is a `Zeroizing` buffer; the name is not secret.
+impl zeroize::ZeroizeOnDrop for Source {}
+
 impl fmt::Debug for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Source")
@@ -267,6 +270,17 @@ pub fn preview(
                 detail: content.unknown_detail(),
             })?,
         };
+        log::debug!(
+            "import: {} ({} bytes, {}) read as {format}{}",
+            source.name,
+            source.bytes.len(),
+            content.describe(),
+            if options.format.is_some() {
+                " (named)"
+            } else {
+                " (detected)"
+            }
+        );
         // Google export links and otpauth:// lists are both lists of links and may be mixed.
         let family = |f: Format| match f {
             Format::Google | Format::Uris => Format::Uris,
@@ -300,11 +314,28 @@ pub fn preview(
             }
         }
     }
-    Ok(match (links, structured) {
+    let preview = match (links, structured) {
         (Some(list), _) => list.into_preview()?,
         (None, Some(preview)) => preview,
         (None, None) => unreachable!("at least one source was read"),
-    })
+    };
+    log::info!(
+        "import preview: {} from {} file(s): {} accounts, {} skipped, {} Google export(s){}",
+        preview.format,
+        sources.len(),
+        preview.accounts.len(),
+        preview.skipped.len(),
+        preview.exports.len(),
+        if preview.is_complete() {
+            ""
+        } else {
+            " (incomplete)"
+        }
+    );
+    for skipped in &preview.skipped {
+        log::debug!("import: an entry skipped: {}", skipped.reason);
+    }
+    Ok(preview)
 }
 
 fn read_structured(

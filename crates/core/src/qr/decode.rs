@@ -6,6 +6,7 @@ use std::path::Path;
 use zxingcpp::{BarcodeFormat, BarcodeReader, Binarizer, ImageFormat as ZxFormat, ImageView};
 
 use super::QrError;
+use crate::error::ErrorKind;
 
 /// Largest image (width × height) that is decoded: 40 megapixels, above an 8K screen (33 MP).
 pub const MAX_PIXELS: u64 = 40_000_000;
@@ -78,7 +79,8 @@ pub fn load_image(bytes: &[u8]) -> Result<DynamicImage, QrError> {
     }
     let format = reader.format();
     let (w, h) = reader.into_dimensions().map_err(map_image_error)?;
-    check_dimensions(w, h)?;
+    log::trace!("qr: {format:?} image of {w}×{h}, {} bytes", bytes.len());
+    check_dimensions(w, h).inspect_err(|e| log::debug!("qr: image refused: {}", e.kind()))?;
 
     let mut reader = ImageReader::new(Cursor::new(bytes));
     if let Some(f) = format {
@@ -385,16 +387,24 @@ pub fn decode_luma(img: &GrayImage) -> Result<Vec<String>, QrError> {
 pub fn decode_luma_with(img: &GrayImage, effort: Effort) -> Result<Vec<String>, QrError> {
     let (w, h) = img.dimensions();
     check_dimensions(w, h)?;
+    let started = std::time::Instant::now();
     let mut out = Vec::new();
     let passes: &[Pass] = match effort {
         Effort::Fast => &PASSES[..1],
         Effort::Thorough => &PASSES,
     };
+    let mut tried = 0;
     for pass in passes {
+        tried += 1;
         run_pass(*pass, img, &mut out)?;
         if !out.is_empty() {
             break;
         }
     }
+    log::debug!(
+        "qr: {w}×{h} image, {tried} pass(es) ({effort:?}): {} code(s) in {:?}",
+        out.len(),
+        started.elapsed()
+    );
     Ok(out)
 }

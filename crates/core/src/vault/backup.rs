@@ -36,6 +36,7 @@ impl Vault {
             .cloned()
             .collect();
         records.sort_by(|a, b| (a.order, a.created, &a.id).cmp(&(b.order, b.created, &b.id)));
+        log::info!("backup written: {} accounts ({kdf:?})", records.len());
         Ok(format::encode(&mut header, &Content { records }, &key))
     }
 }

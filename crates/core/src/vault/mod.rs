@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::account::{Account, OtpKind};
+use crate::error::ErrorKind;
 use crate::otp::{self, Clock, CodeInfo, SystemClock};
 
 pub use error::VaultError;
@@ -302,8 +303,15 @@ impl VaultStore {
     fn read_header(&self) -> Result<(Vec<u8>, Header)> {
         let bytes = fsio::read(&self.path)?;
         let header = format::parse(&bytes)
-            .map_err(|e| e.into_error(&self.path, self.existing_backup()))?
+            .map_err(|e| e.into_error(&self.path, self.existing_backup()))
+            .inspect_err(|e| log::warn!("vault {}: {}", self.path.display(), e.kind()))?
             .header;
+        log::trace!(
+            "vault {}: header read ({} bytes, {} slots)",
+            self.path.display(),
+            bytes.len(),
+            header.slots.len()
+        );
         Ok((bytes, header))
     }
 
@@ -321,10 +329,16 @@ impl VaultStore {
     fn decrypt(&self, bytes: &[u8], key: &DataKey) -> Result<(Header, Vec<Record>)> {
         let parsed =
             format::parse(bytes).map_err(|e| e.into_error(&self.path, self.existing_backup()))?;
-        let content = format::decrypt(&parsed, key).ok_or_else(|| VaultError::Integrity {
-            path: self.path.clone(),
-            reason: "its contents failed authentication",
-            backup: self.existing_backup(),
+        let content = format::decrypt(&parsed, key).ok_or_else(|| {
+            log::warn!(
+                "vault {}: contents failed authentication",
+                self.path.display()
+            );
+            VaultError::Integrity {
+                path: self.path.clone(),
+                reason: "its contents failed authentication",
+                backup: self.existing_backup(),
+            }
         })?;
         Ok((parsed.header, content.records))
     }
@@ -399,11 +413,18 @@ impl VaultStore {
         }
         let bytes = format::encode(&mut header, &Content::default(), &key);
         if let Err(e) = fsio::replace(&self.path, &bytes, Previous::None) {
+            log::warn!("vault {}: not created: {}", self.path.display(), e.kind());
             if options.keyring {
                 let _ = self.delete_key_from_keyring(&keyring_slot);
             }
             return Err(e);
         }
+        log::info!(
+            "vault {} ({vault_id}) created: keyring slot {}, password slot {}",
+            self.path.display(),
+            options.keyring,
+            options.password.is_some()
+        );
         Ok(Vault {
             store: self.clone(),
             key,
@@ -432,17 +453,30 @@ impl VaultStore {
         })?;
         format::parse(&bytes).map_err(|e| e.into_error(&backup, None))?;
         let _lock = fsio::lock(&self.path, self.lock_timeout)?;
+        log::info!(
+            "vault {}: restoring the copy {}",
+            self.path.display(),
+            backup.display()
+        );
         fsio::restore(&self.path, &bytes, self.now())
     }
 
     /// Opens the vault with its keyring key or its password.
     pub fn unlock(&self, how: Unlock<'_>) -> Result<Vault> {
+        log::debug!("vault {}: unlocking with {how:?}", self.path.display());
         let (bytes, header) = self.read_header()?;
         let key = match how {
             Unlock::Keyring => self.key_from_keyring(&header)?,
             Unlock::Password(pw) => self.key_from_password(&header, pw)?,
         };
         let (header, records) = self.decrypt(&bytes, &key)?;
+        log::info!(
+            "vault {} ({}) unlocked: {} records, {} bytes",
+            self.path.display(),
+            header.vault_id,
+            records.len(),
+            bytes.len()
+        );
         Ok(Vault {
             store: self.clone(),
             key,
@@ -612,6 +646,16 @@ impl Vault {
         gone.into_iter().map(Record::summary).collect()
     }
 
+    /// Every live account by id, secrets included: for an import's plan, which compares
+    /// thousands of accounts with the vault's at once.
+    pub(crate) fn live_accounts_by_id(&self) -> HashMap<&str, Account> {
+        self.records
+            .iter()
+            .filter(|r| r.is_live())
+            .map(|r| (r.id.as_str(), r.to_account()))
+            .collect()
+    }
+
     fn live(&self, id: &str) -> Result<&Record> {
         self.records
             .iter()
@@ -678,11 +722,29 @@ impl Vault {
             let content = Content { records };
             let bytes = format::encode(&mut header, &content, &self.key);
             records = content.records;
-            fsio::replace(&self.store.path, &bytes, Previous::KeepAsBackup)?;
+            fsio::replace(&self.store.path, &bytes, Previous::KeepAsBackup).inspect_err(|e| {
+                log::warn!(
+                    "vault {}: not saved: {}",
+                    self.store.path.display(),
+                    e.kind()
+                )
+            })?;
+            log::info!(
+                "vault {} saved: {} records, {} bytes; previous generation kept as {}",
+                self.store.path.display(),
+                records.len(),
+                bytes.len(),
+                self.store.backup_path().display()
+            );
             if self.store.auto_backups > 0 {
                 // Best effort: the change itself is done and must not be reported as failed.
-                let _ = fsio::keep_auto_backup(&self.store.path, &bytes, self.store.auto_backups);
+                match fsio::keep_auto_backup(&self.store.path, &bytes, self.store.auto_backups) {
+                    Ok(copy) => log::debug!("automatic backup {}", copy.display()),
+                    Err(e) => log::warn!("automatic backup not written: {e}"),
+                }
             }
+        } else {
+            log::debug!("vault {}: nothing changed", self.store.path.display());
         }
         self.header = header;
         self.records = records;
@@ -781,27 +843,25 @@ impl Vault {
             let mut work = records.clone();
             let mut outcomes = Vec::with_capacity(accounts.len());
             let mut next_order = work.iter().map(|r| r.order + 1).max().unwrap_or(0);
-            // Live records by login (positions in `work`), so a large import stays linear.
-            let mut by_login: HashMap<(String, String), Vec<usize>> = HashMap::new();
+            // Live records by account and by login (positions in file order): an import of
+            // 100 000 accounts, even all of one login, must not compare each with every other.
+            let mut identical: HashMap<Account, Vec<usize>> = HashMap::new();
+            let mut by_login: HashMap<(String, String), usize> = HashMap::new();
             for (i, r) in work.iter().enumerate().filter(|(_, r)| r.is_live()) {
+                identical.entry(r.to_account()).or_default().push(i);
                 by_login
                     .entry((r.issuer.clone(), r.account.clone()))
-                    .or_default()
-                    .push(i);
+                    .or_insert(i);
             }
             for (index, new) in accounts.into_iter().enumerate() {
-                let login = (new.account.issuer.clone(), new.account.account.clone());
-                let same_login = by_login.get(&login).map(Vec::as_slice).unwrap_or_default();
-                if let Some(&i) = same_login
-                    .iter()
-                    .find(|&&i| work[i].to_account() == new.account)
-                {
+                if let Some(&i) = identical.get(&new.account).and_then(|at| at.first()) {
                     outcomes.push(ImportOutcome::Unchanged {
                         id: work[i].id.clone(),
                     });
                     continue;
                 }
-                let existing = same_login.first().map(|&i| (i, work[i].summary()));
+                let login = (new.account.issuer.clone(), new.account.account.clone());
+                let existing = by_login.get(&login).map(|&i| (i, work[i].summary()));
                 let resolution = match &existing {
                     Some((_, summary)) => resolve(index, &new.account, summary),
                     None => Resolution::KeepBoth,
@@ -810,17 +870,28 @@ impl Vault {
                     (Resolution::Cancel, _) => return Ok((None, false)),
                     (Resolution::Skip, Some((_, e))) => ImportOutcome::Skipped { existing: e.id },
                     (Resolution::Replace, Some((i, e))) => {
+                        // Same login, so `by_login` still holds; the account itself changes.
+                        let old = work[i].to_account();
+                        if let Some(at) = identical.get_mut(&old) {
+                            at.retain(|&p| p != i);
+                        }
+                        identical.entry(new.account.clone()).or_default().push(i);
                         work[i].replace_with(new.account, now);
                         ImportOutcome::Replaced { id: e.id }
                     }
                     (_, existing) => {
                         let id = format::random_id();
+                        let position = work.len();
+                        identical
+                            .entry(new.account.clone())
+                            .or_default()
+                            .push(position);
                         let mut record = Record::new(id.clone(), new.account, next_order, now);
                         record.group = new.group;
                         record.favourite = new.favourite;
                         record.icon = new.icon;
-                        by_login.entry(login).or_default().push(work.len());
                         work.push(record);
+                        by_login.entry(login).or_insert(position);
                         next_order += 1;
                         match existing {
                             Some((_, e)) => ImportOutcome::KeptBoth { id, existing: e.id },
@@ -948,6 +1019,10 @@ impl Vault {
         if password.is_empty() {
             return Err(empty_password());
         }
+        log::info!(
+            "vault {}: setting the password ({kdf:?})",
+            self.path().display()
+        );
         let slot = Slot::password(&self.key, &self.header.vault_id, password.as_bytes(), kdf)?;
         self.mutate(|header, _, _| {
             header.put_slot(slot);
