@@ -25,7 +25,7 @@ FUZZ_SECONDS ?= 600
 
 .PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
         ui-check bindings bindings-check policy test test-rust test-ui test-e2e bench bench-app bundle \
-        screenshots fuzz-build fuzz-seeds fuzz-smoke fuzz
+        screenshots fuzz-build fuzz-seeds fuzz-smoke fuzz notices
 
 help:
 	@echo "make run    build and start the Tweestap app"
@@ -102,6 +102,7 @@ policy: cargo-tools
 	cargo fetch --locked -q  # every platform's crates, which cargo deny's metadata reads offline
 	cargo deny --offline check --hide-inclusion-graph licenses bans sources
 	cargo machete
+	$(MAKE) --no-print-directory notices
 
 ## Tests ------------------------------------------------------------------------------------
 
@@ -180,5 +181,13 @@ screenshots:
 
 # .deb and .rpm of the release app in $(TARGET)/release/bundle/. (AppImage needs tools that
 # the bundler downloads at build time, which this build cannot do.)
-bundle: deps
+bundle: deps notices
 	cd src-tauri && $(TAURI) build --bundles deb,rpm
+
+# The third-party notices the packages carry (/usr/share/doc/tweestap/): every linked crate,
+# the C/C++ code compiled in (zint, libjpeg-turbo/IJG), the bundled npm packages. `make lint`
+# builds them too, so a dependency whose notice cannot be found fails before packaging does.
+NOTICES := src-tauri/gen/notices/THIRD-PARTY-NOTICES.txt
+notices: deps
+	cd ui && npm run --silent build >/dev/null
+	scripts/third-party-notices $(NOTICES)
