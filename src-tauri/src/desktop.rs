@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, Wry};
@@ -27,7 +27,7 @@ pub fn show_window_at_start(app: &AppHandle) {
 }
 
 /// The global-shortcut plugin, handling whichever shortcut the settings register.
-pub fn shortcut_plugin() -> TauriPlugin<Wry> {
+fn shortcut_plugin() -> TauriPlugin<Wry> {
     tauri_plugin_global_shortcut::Builder::new()
         .with_handler(|app, shortcut, event| {
             if event.state == ShortcutState::Pressed {
@@ -82,6 +82,10 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
     let old = parse_shortcut(old).ok().flatten();
     let new_text = new.trim().to_owned();
     let new = parse_shortcut(new)?;
+    if old.is_none() && new.is_none() {
+        return Ok(());
+    }
+    load_shortcut_plugin(app)?;
     let shortcuts = app.global_shortcut();
     // The same shortcut again: make sure it is really in place (it may have failed at start).
     if old == new && new.is_none_or(|s| shortcuts.is_registered(s)) {
@@ -104,6 +108,25 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
             });
         }
         log::info!("global shortcut {new_text} registered");
+    }
+    Ok(())
+}
+
+/// Adds the global-shortcut plugin the first time a shortcut is set, rather than at start: on
+/// X11 its listener thread (global-hotkey) polls the X connection 20 times a second from the
+/// moment it exists, CPU spent all day by everyone who never sets a shortcut
+/// (docs/PERFORMANCE.md). Once added it stays until Tweestap quits, even if the shortcut is
+/// cleared. Called on the main thread (at start, and from the synchronous `set_settings`).
+fn load_shortcut_plugin(app: &AppHandle) -> Result<(), UiError> {
+    static LOADED: Mutex<bool> = Mutex::new(false);
+    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
+    if !*loaded {
+        app.plugin(shortcut_plugin()).map_err(|e| UiError {
+            kind: "shortcut_unavailable".to_owned(),
+            message: format!("global shortcuts are not available here: {e}"),
+        })?;
+        log::debug!("global-shortcut plugin loaded");
+        *loaded = true;
     }
     Ok(())
 }

@@ -84,7 +84,7 @@ pub fn run() {
                 )
                 .build(),
         )
-        .plugin(desktop::shortcut_plugin())
+        // The global-shortcut plugin is added when a shortcut is set (desktop.rs).
         .plugin(logging())
         .plugin(tauri_plugin_opener::init())
         .plugin(navigation_guard())
