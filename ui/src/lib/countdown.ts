@@ -4,6 +4,10 @@
  * the whole list rather than one per account.
  */
 
+/** The confirmation step after adding an account waits for the next code when fewer than
+ * this many seconds are left: the code might expire while being typed into the portal. */
+export const CONFIRM_WAIT_S = 5;
+
 /** Seconds already elapsed in the current step at `atMs` (fractional). */
 export function elapsedInStep(atMs: number, period: number): number {
   const periodMs = period * 1000;
