@@ -157,6 +157,55 @@ describe("Everyday use of the code list", () => {
     await session.clear(search);
   });
 
+  it("keeps the rings in phase across a step, and shows the next code before the step ends", async () => {
+    // The ring of the first row, placed in its cycle, against the clock; the list has one
+    // timer and the rings animate only on screen, so scroll the row into view first.
+    const probe = `
+      const row = document.querySelector('[data-testid="account-row"]');
+      const ring = row.querySelector('circle.progress');
+      const [animation] = ring.getAnimations();
+      if (!animation) return null;
+      const timing = animation.effect.getTiming();
+      const period = timing.duration / 1000;
+      const wrap = (x) => ((x % period) + period) % period;
+      const next = row.querySelector('[data-testid="next-code"]');
+      return {
+        period,
+        ringElapsed: wrap((animation.currentTime - timing.delay) / 1000),
+        clockElapsed: wrap(Date.now() / 1000),
+        ending: ring.classList.contains("ending"),
+        code: row.querySelector('[data-testid="code"]').dataset.code,
+        nextShown: next?.dataset.shown === "true",
+        nextCode: (next?.textContent ?? "").replace(/\\D/g, ""),
+      };`;
+    const phaseError = (s) => {
+      const d = Math.abs(s.ringElapsed - s.clockElapsed);
+      return Math.min(d, s.period - d);
+    };
+    await session.execute(`document.querySelector('[data-testid="account-row"]').scrollIntoView(); return 1;`);
+    let state = null;
+    for (let i = 0; i < 20 && !state; i++) {
+      await sleep(100);
+      state = await session.execute(probe);
+    }
+    assert.ok(state, "the ring on screen has its animation");
+    assert.ok(phaseError(state) < 0.5, `ring in phase: ${JSON.stringify(state)}`);
+
+    // 3.5 s before the step ends: inside the default 5-second window.
+    if (state.period - state.clockElapsed < 4) await sleep((state.period - state.clockElapsed + 0.5) * 1000);
+    state = await session.execute(probe);
+    await sleep(Math.max(0, state.period - state.clockElapsed - 3.5) * 1000);
+    const before = await session.execute(probe);
+    assert.ok(before.nextShown && before.ending, `next code and warning colour shown: ${JSON.stringify(before)}`);
+    assert.equal(before.nextCode.length, before.code.length, `a whole code: ${JSON.stringify(before)}`);
+
+    await sleep((before.period - before.clockElapsed + 1.5) * 1000);
+    const after = await session.execute(probe);
+    assert.equal(after.code, before.nextCode, "the code shown before the step is the one after it");
+    assert.ok(!after.nextShown && !after.ending, `window closed: ${JSON.stringify(after)}`);
+    assert.ok(phaseError(after) < 0.5, `ring still in phase after the step: ${JSON.stringify(after)}`);
+  });
+
   it("a second launch focuses the running app instead of starting another", () => {
     const second = spawnSync(APP, [], {
       env: { ...process.env, HOME: app.home, XDG_DATA_HOME: `${app.home}/.local/share`, XDG_CONFIG_HOME: `${app.home}/.config` },
