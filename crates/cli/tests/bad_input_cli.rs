@@ -89,6 +89,29 @@ impl Vault {
     }
 }
 
+/// In a folder that cannot be written (`kind`): creating a second vault there fails with that
+/// kind, and the existing vault can still be read.
+fn init_refused_and_vault_still_read(dir: &Dir, vault: &Vault, kind: &str) {
+    let other = dir.path("second.tweestap");
+    let run = tweestap(&[
+        "init",
+        "--json",
+        "--vault",
+        &other,
+        "--no-keyring",
+        "--password-file",
+        &vault.pw,
+    ]);
+    assert_error(&run, 1, kind, &[PASSWORD], "init");
+    assert_eq!(
+        vault.run(&["list"]).ok().json()["accounts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 #[test]
 fn malformed_links_of_every_category() {
     let cases = [
@@ -386,24 +409,7 @@ fn full_disk() {
         assert_eq!(vault.bytes(), before, "{}", args[0]);
     }
     assert!(!std::path::Path::new(&out).exists());
-    let other = dir.path("second.tweestap");
-    let run = tweestap(&[
-        "init",
-        "--json",
-        "--vault",
-        &other,
-        "--no-keyring",
-        "--password-file",
-        &vault.pw,
-    ]);
-    assert_error(&run, 1, "disk_full", &[PASSWORD], "init");
-    assert_eq!(
-        vault.run(&["list"]).ok().json()["accounts"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    init_refused_and_vault_still_read(&dir, &vault, "disk_full");
 }
 
 #[test]
@@ -438,25 +444,7 @@ fn read_only_data_folder() {
         assert_error(&run, 1, "read_only", &[KEY, PASSWORD], args[0]);
         assert_eq!(vault.bytes(), before, "{}", args[0]);
     }
-    let other = dir.path("second.tweestap");
-    let run = tweestap(&[
-        "init",
-        "--json",
-        "--vault",
-        &other,
-        "--no-keyring",
-        "--password-file",
-        &vault.pw,
-    ]);
-    assert_error(&run, 1, "read_only", &[PASSWORD], "init");
-    // Reading still works.
-    assert_eq!(
-        vault.run(&["list"]).ok().json()["accounts"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    init_refused_and_vault_still_read(&dir, &vault, "read_only");
 }
 
 /// 100 000 accounts through `tweestap import`: all stored in one write.
