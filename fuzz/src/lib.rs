@@ -25,7 +25,7 @@ use tweestap_core::import::{self, Format, ImportOptions, Source};
 use tweestap_core::vault::{
     CreateOptions, KdfParams, KeyringBackend, MemoryKeyring, Vault, VaultStore,
 };
-use tweestap_core::{ErrorKind, hex};
+use tweestap_core::{ErrorKind, hex, is_well_formed_kind};
 
 /// The password every password run uses (the seeds are encrypted with it).
 pub const PASSWORD: &str = "fuzz";
@@ -46,13 +46,7 @@ const SLOTS_BUDGET: usize = 4;
 /// Checks an error the way a door shows it: a stable kind and a bounded one-line-able message.
 pub fn check_error(error: &impl ErrorKind) {
     let kind = error.kind();
-    assert!(
-        !kind.is_empty()
-            && kind
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-        "odd error kind {kind:?}"
-    );
+    assert!(is_well_formed_kind(kind), "odd error kind {kind:?}");
     let message = error.to_string();
     assert!(!message.is_empty(), "empty message for {kind}");
     assert!(

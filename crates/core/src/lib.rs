@@ -21,7 +21,7 @@ pub mod vault;
 pub mod view;
 
 pub use account::{Account, Algorithm, OtpKind, Secret, display_label};
-pub use error::ErrorKind;
+pub use error::{ErrorKind, is_well_formed_kind};
 pub use link::{Link, LinkError, parse_link};
 pub use migration::{BatchInfo, MigrationBatch, MigrationEntryError, MigrationError};
 pub use otp::{Clock, CodeInfo, FixedClock, SystemClock};

@@ -29,7 +29,7 @@ use tweestap_core::migration::parse_migration;
 use tweestap_core::qr::{self, MAX_FILE_BYTES};
 use tweestap_core::uri::{MAX_LINK_LEN, parse_otpauth, parse_otpauth_any};
 use tweestap_core::vault::{KdfParams, Unlock};
-use tweestap_core::{ErrorKind, parse_link};
+use tweestap_core::{ErrorKind, is_well_formed_kind, parse_link};
 use vault_support::*;
 
 /// The key of most links below, which no message may quote.
@@ -39,13 +39,7 @@ const KEY: &str = "JBSWY3DPEHPK3PXP";
 /// none of `secrets`.
 fn assert_clear(error: &impl ErrorKind, secrets: &[&str], what: &str) {
     let kind = error.kind();
-    assert!(
-        !kind.is_empty()
-            && kind
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
-        "{what}: kind {kind:?}"
-    );
+    assert!(is_well_formed_kind(kind), "{what}: kind {kind:?}");
     let message = error.to_string();
     assert!(!message.trim().is_empty(), "{what}: empty message");
     assert!(
