@@ -53,6 +53,10 @@ pub enum UriError {
         "this text is {0} bytes long, far longer than any authenticator link (at most 16384): copy just the otpauth:// link"
     )]
     TooLong(usize),
+    #[error(
+        "the names in this link are too long: written back as a link it would be {0} bytes (at most 16384); shorten the issuer or account name"
+    )]
+    NamesTooLong(usize),
 }
 
 impl ErrorKind for UriError {
@@ -68,7 +72,7 @@ impl ErrorKind for UriError {
             UriError::InvalidPeriod(_) => "invalid_period",
             UriError::MissingCounter => "missing_counter",
             UriError::InvalidCounter(_) => "invalid_counter",
-            UriError::TooLong(_) => "link_too_long",
+            UriError::TooLong(_) | UriError::NamesTooLong(_) => "link_too_long",
         }
     }
 }
@@ -174,6 +178,12 @@ fn parse(input: &str, allow_steam: bool) -> Result<Account, UriError> {
     if steam {
         account.kind = OtpKind::Steam;
         account.digits = STEAM_DIGITS;
+    }
+    // Every link accepted must also be one Tweestap can write back and read again (exports):
+    // percent-encoding a label of raw non-ASCII text can triple its length (found by fuzzing).
+    let written = format_otpauth(&account).len();
+    if written > MAX_LINK_LEN {
+        return Err(UriError::NamesTooLong(written));
     }
     Ok(account)
 }
@@ -374,6 +384,28 @@ mod tests {
         assert_eq!(longest.len(), MAX_LINK_LEN);
         assert!(parse_otpauth(&longest).is_ok());
         assert_eq!(kind_of(&format!("{longest}y")), "link_too_long");
+    }
+
+    #[test]
+    fn a_link_that_would_be_written_too_long_is_refused() {
+        // 3,000 raw "é" fit in 6 KB, but written back each becomes "%C3%A9" (18 KB).
+        let label = "é".repeat(3_000);
+        let link = format!("otpauth://totp/{label}?secret=JBSWY3DPEHPK3PXP");
+        assert!(link.len() <= MAX_LINK_LEN);
+        let error = parse_otpauth(&link).unwrap_err();
+        assert!(
+            matches!(error, UriError::NamesTooLong(n) if n > MAX_LINK_LEN),
+            "{error:?}"
+        );
+        assert_eq!(error.kind(), "link_too_long");
+        assert!(parse_otpauth_any(&link).is_err());
+        // Just under: written back, it reads again unchanged.
+        let fits = format!(
+            "otpauth://totp/{}?secret=JBSWY3DPEHPK3PXP",
+            "é".repeat(2_000)
+        );
+        let account = parse_otpauth(&fits).unwrap();
+        assert_eq!(parse_otpauth(&format_otpauth(&account)).unwrap(), account);
     }
 
     #[test]
