@@ -47,17 +47,40 @@ cp "$src" "$tmp/normal.png"
 
 passed=0
 failed=0
-show_and_scan() { # label png
-  local label="$1" png="$2" title="tweestap-e2e-$1"
-  display -title "$title" -geometry +700+300 "$png" &
-  local pid=$!
-  pids+=("$pid")
-  local i
-  for i in $(seq 1 100); do
-    if xwininfo -name "$title" 2>/dev/null | grep -q "IsViewable"; then break; fi
-    sleep 0.1
+# A display number that xvfb-run -a just picked can still be let go by a server shutting down
+# from an earlier run (CI once saw `display` fail with "unable to open X server" while the next
+# client connected fine), so wait until the display answers, and start the viewer again when it
+# quits before its window shows.
+for i in $(seq 1 50); do
+  xwininfo -root >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+pid=""
+show() { # title png: sets pid once the window is viewable
+  local title="$1" png="$2" attempt i
+  for attempt in 1 2 3; do
+    display -title "$title" -geometry +700+300 "$png" &
+    pid=$!
+    pids+=("$pid")
+    for i in $(seq 1 100); do
+      if xwininfo -name "$title" 2>/dev/null | grep -q "IsViewable"; then
+        sleep 0.5 # let it draw
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    echo "scan-screen: the viewer did not show $title (attempt $attempt)" >&2
+    kill "$pid" 2>/dev/null || true
+    sleep 0.5
   done
-  sleep 0.5 # let it draw
+  return 1
+}
+
+show_and_scan() { # label png
+  local label="$1" png="$2"
+  show "tweestap-e2e-$label" "$png" || { echo "FAIL $label: could not show the image"; failed=$((failed + 1)); return; }
   local out
   out="$("$BIN" scan --screen --json)" || { echo "FAIL $label: exit $?; $out"; failed=$((failed + 1)); kill "$pid"; return; }
   if python3 -c 'import json,sys; d=json.loads(sys.argv[1]); codes=[c for r in d["results"] for c in r["codes"]]; sys.exit(0 if codes==[sys.argv[2]] else 1)' "$out" "$expected"; then
@@ -80,10 +103,7 @@ out="$("$BIN" scan --screen --json)" && python3 -c 'import json,sys; d=json.load
   || { echo "FAIL empty screen: $out"; failed=$((failed + 1)); }
 
 if [ -n "${SCAN_SCREEN_BENCH:-}" ]; then
-  display -title bench -geometry +700+300 "$tmp/normal.png" &
-  pids+=("$!")
-  for i in $(seq 1 100); do xwininfo -name bench 2>/dev/null | grep -q IsViewable && break; sleep 0.1; done
-  sleep 0.5
+  show bench "$tmp/normal.png" || { echo "scan-screen: could not show the bench image" >&2; exit 1; }
   times=()
   for i in $(seq 1 "$SCAN_SCREEN_BENCH"); do
     times+=("$("$BIN" scan --screen --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [c for r in d["results"] for c in r["codes"]]; print(d["decode_ms"])')")
