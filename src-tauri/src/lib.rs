@@ -16,6 +16,29 @@ mod tray;
 
 pub use error::UiError;
 
+/// Variables for the environment of the WebKit processes the window runs in, which inherit the
+/// app's (main.rs sets them before anything starts). `lookup` reads the current environment.
+///
+/// On Linux, WebKitGTK's JavaScript JIT is switched off (`JavaScriptCoreUseJIT=0`): the window's
+/// scripts are small and run a few times a minute, so the interpreter draws the list as fast as
+/// anyone can see, while the JIT's compilers cost some 11 MB in the web process (as much as
+/// the whole list of 50 accounts; docs/PERFORMANCE.md), and a JIT is where most exploits of a
+/// JavaScript engine aim (docs/SECURITY.md). Someone who set either JIT variable keeps theirs.
+pub fn web_engine_environment(
+    lookup: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Vec<(&'static str, &'static str)> {
+    const WEBKITGTK_JIT: &str = "JavaScriptCoreUseJIT";
+    const JSC_JIT_OPTION: &str = "JSC_useJIT";
+    let chosen_by_user = [WEBKITGTK_JIT, JSC_JIT_OPTION]
+        .iter()
+        .any(|name| lookup(name).is_some());
+    if cfg!(target_os = "linux") && !chosen_by_user {
+        vec![(WEBKITGTK_JIT, "0")]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Log to stderr and to a file in the app's log folder (for the helpdesk), at the level in
 /// `TWEESTAP_LOG` (`error` … `trace`; default `info`). Nothing logged may carry a secret:
 /// the end-to-end suite runs at `trace` and searches every log for the keys it used.
@@ -122,5 +145,21 @@ mod tests {
         assert!(!page("tauri://localhost.evil.example/"));
         // A release build never trusts the dev server's address.
         assert_eq!(page("http://localhost:1420/"), tauri::is_dev());
+    }
+
+    #[test]
+    fn the_web_engine_runs_without_jit_unless_someone_chose_otherwise() {
+        use std::ffi::OsString;
+        let nothing_set = super::web_engine_environment(|_| None);
+        if cfg!(target_os = "linux") {
+            assert_eq!(nothing_set, [("JavaScriptCoreUseJIT", "0")]);
+        } else {
+            assert!(nothing_set.is_empty());
+        }
+        for chosen in ["JavaScriptCoreUseJIT", "JSC_useJIT"] {
+            let set =
+                super::web_engine_environment(|name| (name == chosen).then(|| OsString::from("1")));
+            assert!(set.is_empty(), "{chosen} set by the user is kept");
+        }
     }
 }

@@ -126,6 +126,24 @@ function appProcesses() {
     .map(Number);
 }
 
+/** The WebKit web processes of the running app (its children named WebKitWebProcess). */
+export function appWebProcesses() {
+  const apps = new Set(appProcesses());
+  return readdirSync("/proc")
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        // "PID (comm) STATE PPID ...": comm may hold spaces, so split after its ")".
+        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return apps.has(parent) && stat.includes("(WebKitWebProces");
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 /** First run: creates the vault (keyring on unless `password` is given without it). */
 export async function createVault(session, { keyring = true, password = "" } = {}) {
   await session.waitFor('[data-testid="vault-setup"]');
