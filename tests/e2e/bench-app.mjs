@@ -125,6 +125,7 @@ async function footprint(binary, home, title) {
   await sleep(5000); // settle: first paint, list loaded
   const pids = tree(proc.pid);
   const pss = pssKb(pids);
+  const jit = webProcessJit(pids);
   const before = cpuTicksByProcess(tree(proc.pid));
   const t0 = performance.now();
   await sleep(IDLE_S * 1000);
@@ -136,7 +137,23 @@ async function footprint(binary, home, title) {
   const pct = (ticks) => (100 * ticks) / hz / seconds;
   const perProcess = [...after].map(([name, t]) => `${name} ${pct(t - (before.get(name) ?? 0)).toFixed(2)} %`);
   const ticks = [...after].reduce((sum, [name, t]) => sum + t - (before.get(name) ?? 0), 0);
-  return { pssMb: pss / 1024, processes: pids.length, cpuPct: pct(ticks), perProcess };
+  return { pssMb: pss / 1024, processes: pids.length, cpuPct: pct(ticks), perProcess, jit };
+}
+
+/** Whether the web process runs JavaScriptCore's JIT: "off" when its environment switches it
+ * off (the app does, unless the person set a JIT variable: src-tauri/src/lib.rs), else "on". */
+function webProcessJit(pids) {
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/stat`, "utf8").includes("(WebKitWebProces")) continue;
+      const environment = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      const off = ["JavaScriptCoreUseJIT=0", "JavaScriptCoreUseJIT=false", "JSC_useJIT=0", "JSC_useJIT=false"];
+      return environment.some((v) => off.includes(v)) ? "off" : "on";
+    } catch {
+      // gone
+    }
+  }
+  return "unknown";
 }
 
 const home = homeWithVault();
@@ -148,6 +165,6 @@ const empty = await footprint(EMPTY, mkdtempSync(join(tmpdir(), "tweestap-bench-
 console.log(`Tweestap release build under Xvfb, ${ACCOUNTS} accounts, ${RUNS} cold starts:`);
 console.log(`  cold start to first code visible: median ${median(starts.map((s) => s.first)).toFixed(0)} ms (runs: ${starts.map((s) => s.first.toFixed(0)).join(", ")}; target ≤ 1000 ms; includes WebKitWebDriver start-up)`);
 console.log(`  cold start to all ${ACCOUNTS} codes: median ${median(starts.map((s) => s.all)).toFixed(0)} ms`);
-console.log(`  memory (summed PSS, app + WebKit processes): ${app.pssMb.toFixed(0)} MB over ${app.processes} processes; empty Tauri window: ${empty.pssMb.toFixed(0)} MB over ${empty.processes}; ratio ${(app.pssMb / empty.pssMb).toFixed(2)} (target ≤ 1.25)`);
+console.log(`  memory (summed PSS, app + WebKit processes): ${app.pssMb.toFixed(0)} MB over ${app.processes} processes; empty Tauri window: ${empty.pssMb.toFixed(0)} MB over ${empty.processes}; ratio ${(app.pssMb / empty.pssMb).toFixed(2)} (target ≤ 1.25; JavaScript JIT in the app's web process: ${app.jit}, the empty window's: ${empty.jit})`);
 console.log(`  CPU over ${IDLE_S} idle seconds: ${app.cpuPct.toFixed(2)} % of a core (target < 1 %); empty window: ${empty.cpuPct.toFixed(2)} %`);
 console.log(`    per process: ${app.perProcess.join(", ")}`);
