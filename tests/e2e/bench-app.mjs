@@ -8,10 +8,11 @@
 //   the same for an empty Tauri window measured in this run;
 // - CPU over 60 idle seconds, in % of one core.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { childrenOf, environmentOf, processStat, WEB_PROCESS_NAME } from "./procfs.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
 
 const APP = process.env.TWEESTAP_APP;
@@ -42,24 +43,9 @@ function envFor(home) {
   };
 }
 
-function children(pid) {
-  const out = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
 function tree(pid) {
   const all = [pid];
-  for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
+  for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]));
   return all;
 }
 
@@ -80,14 +66,8 @@ function pssKb(pids) {
 function cpuTicksByProcess(pids) {
   const ticks = new Map();
   for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks.set(`${name} (${pid})`, Number(f[11]) + Number(f[12]));
-    } catch {
-      // gone
-    }
+    const stat = processStat(pid);
+    if (stat) ticks.set(`${stat.name} (${pid})`, Number(stat.fields[11]) + Number(stat.fields[12]));
   }
   return ticks;
 }
@@ -143,17 +123,10 @@ async function footprint(binary, home, title) {
 /** Whether the web process runs JavaScriptCore's JIT: "off" when its environment switches it
  * off (the app does, unless the person set a JIT variable: src-tauri/src/lib.rs), else "on". */
 function webProcessJit(pids) {
-  for (const pid of pids) {
-    try {
-      if (!readFileSync(`/proc/${pid}/stat`, "utf8").includes("(WebKitWebProces")) continue;
-      const environment = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-      const off = ["JavaScriptCoreUseJIT=0", "JavaScriptCoreUseJIT=false", "JSC_useJIT=0", "JSC_useJIT=false"];
-      return environment.some((v) => off.includes(v)) ? "off" : "on";
-    } catch {
-      // gone
-    }
-  }
-  return "unknown";
+  const web = pids.find((pid) => processStat(pid)?.name === WEB_PROCESS_NAME);
+  if (web === undefined) return "unknown";
+  const off = ["JavaScriptCoreUseJIT=0", "JavaScriptCoreUseJIT=false", "JSC_useJIT=0", "JSC_useJIT=false"];
+  return environmentOf(web).some((v) => off.includes(v)) ? "off" : "on";
 }
 
 const home = homeWithVault();

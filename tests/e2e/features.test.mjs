@@ -4,9 +4,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { APP, addLink, appWebProcesses, byId, cliCode, cliList, createVault, launch, newHome, quit, saveScreenshot, shownRows } from "./helpers.mjs";
+import { environmentOf } from "./procfs.mjs";
 
 /** The clipboard's text; "" when it holds none (xclip: "target STRING not available"). */
 function clipboardText() {
@@ -149,8 +149,7 @@ describe("Everyday use of the code list", () => {
     const web = appWebProcesses();
     assert.ok(web.length >= 1, "the app's web process is found");
     for (const pid of web) {
-      const environment = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-      assert.ok(environment.includes("JavaScriptCoreUseJIT=0"), `web process ${pid} has the JIT off`);
+      assert.ok(environmentOf(pid).includes("JavaScriptCoreUseJIT=0"), `web process ${pid} has the JIT off`);
     }
   });
 

@@ -3,9 +3,10 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { childrenOf, processIds, processStat, WEB_PROCESS_NAME } from "./procfs.mjs";
 import { Session, startDriver } from "./webdriver.mjs";
 
 export const APP = required("TWEESTAP_APP");
@@ -114,34 +115,20 @@ export async function appGone() {
  * arguments merely name the binary is never mistaken for it). */
 function appProcesses() {
   const app = realpathSync(APP);
-  return readdirSync("/proc")
-    .filter((pid) => /^\d+$/.test(pid))
-    .filter((pid) => {
-      try {
-        return readlinkSync(`/proc/${pid}/exe`) === app;
-      } catch {
-        return false; // gone, or not ours to read
-      }
-    })
-    .map(Number);
+  return processIds().filter((pid) => {
+    try {
+      return readlinkSync(`/proc/${pid}/exe`) === app;
+    } catch {
+      return false; // gone, or not ours to read
+    }
+  });
 }
 
 /** The WebKit web processes of the running app (its children named WebKitWebProcess). */
 export function appWebProcesses() {
-  const apps = new Set(appProcesses());
-  return readdirSync("/proc")
-    .filter((pid) => /^\d+$/.test(pid))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        // "PID (comm) STATE PPID ...": comm may hold spaces, so split after its ")".
-        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-        return apps.has(parent) && stat.includes("(WebKitWebProces");
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return appProcesses()
+    .flatMap(childrenOf)
+    .filter((pid) => processStat(pid)?.name === WEB_PROCESS_NAME);
 }
 
 /** First run: creates the vault (keyring on unless `password` is given without it). */
