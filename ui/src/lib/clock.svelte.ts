@@ -28,7 +28,7 @@ class ListClock {
 
   /** Time passed without a fetch (a "next code" window opens). */
   advance(): void {
-    this.nowMs = Date.now() + this.offsetMs;
+    this.nowMs = this.current();
   }
 
   /** The code clock's time now, for a ring that is starting. */
