@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, Wry};
@@ -116,17 +116,18 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
 /// X11 its listener thread (global-hotkey) polls the X connection 20 times a second from the
 /// moment it exists, CPU spent all day by everyone who never sets a shortcut
 /// (docs/PERFORMANCE.md). Once added it stays until Tweestap quits, even if the shortcut is
-/// cleared. Called on the main thread (at start, and from the synchronous `set_settings`).
+/// cleared. The plugin is loaded when the state it manages exists. Called on the main thread
+/// only (at start, and from the synchronous `set_settings`), so two calls never race.
 fn load_shortcut_plugin(app: &AppHandle) -> Result<(), UiError> {
-    static LOADED: Mutex<bool> = Mutex::new(false);
-    let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
-    if !*loaded {
+    if app
+        .try_state::<tauri_plugin_global_shortcut::GlobalShortcut<Wry>>()
+        .is_none()
+    {
         app.plugin(shortcut_plugin()).map_err(|e| UiError {
             kind: "shortcut_unavailable".to_owned(),
             message: format!("global shortcuts are not available here: {e}"),
         })?;
         log::debug!("global-shortcut plugin loaded");
-        *loaded = true;
     }
     Ok(())
 }
