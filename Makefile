@@ -24,7 +24,7 @@ FUZZ_TARGETS := otpauth_uri migration import_detect import_google import_aegis i
 FUZZ_SECONDS ?= 600
 
 .PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
-        ui-check bindings bindings-check policy test test-rust test-ui test-e2e bench bench-app bundle \
+        ui-check bindings bindings-check policy test test-rust test-ui test-e2e test-wayland bench bench-app bundle \
         screenshots fuzz-build fuzz-seeds fuzz-smoke fuzz notices
 
 help:
@@ -112,6 +112,7 @@ test: deps
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory test-wayland
 	@echo "make test: all suites passed"
 
 # The app crate embeds ui/dist, so its unit tests (settings, shortcuts, navigation guard, tray
@@ -128,6 +129,16 @@ test-e2e: app-debug
 	cargo build --locked -p tweestap-cli
 	tests/e2e/run.sh $(APP_DEBUG) $(CLI_DEBUG)
 	tests/e2e/scan-screen.sh $(CLI_DEBUG)
+
+# Real headless Wayland desktops (sway, GNOME Shell, KDE KWin) with XWayland on: the screen
+# scan at scale 1 and 2 on each, GNOME's permission flow, and the real app on sway over
+# WebDriver. Runs as root (each desktop runs as an unprivileged test user); about 2 minutes
+# plus the packages' first install (docs/PLATFORMS.md).
+test-wayland: app-debug
+	scripts/install-deps --wayland
+	cargo build --locked -p tweestap-cli
+	tests/wayland/scan-screen.sh $(CLI_DEBUG)
+	tests/wayland/app.sh $(APP_DEBUG) $(CLI_DEBUG)
 
 ## Fuzzing ---------------------------------------------------------------------------------
 

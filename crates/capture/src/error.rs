@@ -19,11 +19,33 @@ pub enum CaptureError {
         "taking a screenshot was not allowed{detail}; allow Tweestap to take screenshots when asked (or in the system's privacy settings) and try again"
     )]
     ScreenPermissionDenied { detail: String },
-    /// On Wayland without the xdg-desktop-portal Screenshot interface.
+    /// On Wayland without the xdg-desktop-portal Screenshot interface (no portal, or no
+    /// backend for this desktop). `desktop` is [`crate::desktop::Desktop::name`], so a door can
+    /// translate the remedy.
     #[error(
-        "this desktop offers no way to take a screenshot ({detail}); install xdg-desktop-portal with the backend for your desktop, or use an image file or the webcam"
+        "this desktop offers no way to take a screenshot ({detail}); {remedy}. Until then, use an image file, the clipboard or the webcam"
     )]
-    PortalUnavailable { detail: String },
+    PortalUnavailable {
+        detail: String,
+        desktop: &'static str,
+        remedy: &'static str,
+    },
+    /// The Wayland desktop's screenshot portal refused: the person chose Deny (GNOME keeps
+    /// that answer) or cancelled.
+    #[error(
+        "the desktop did not allow Tweestap to take a screenshot{detail}; {}",
+        refusal_remedy(desktop)
+    )]
+    ScreenshotRefused {
+        detail: String,
+        desktop: &'static str,
+    },
+    /// The desktop did not answer the screenshot request in time (a permission dialog left
+    /// open).
+    #[error(
+        "the desktop did not answer the screenshot request within {seconds} s; if it asks whether applications may take screenshots, choose Allow, then scan again"
+    )]
+    ScreenshotTimeout { seconds: u64 },
 
     /// No camera is connected (or none is visible to Tweestap).
     #[error("no camera was found; connect a webcam, or scan from the screen or an image file")]
@@ -57,6 +79,14 @@ pub enum CaptureError {
     Qr(#[from] QrError),
 }
 
+fn refusal_remedy(desktop: &str) -> &'static str {
+    if desktop == "gnome" {
+        "to be asked again, choose \"Ask again\" in Tweestap (or run `tweestap scan --screen --ask-again`) and answer Allow"
+    } else {
+        "allow Tweestap to take screenshots in your desktop's privacy settings and try again"
+    }
+}
+
 impl ErrorKind for CaptureError {
     fn kind(&self) -> &'static str {
         match self {
@@ -64,6 +94,8 @@ impl ErrorKind for CaptureError {
             CaptureError::ScreenCaptureFailed { .. } => "screen_capture_failed",
             CaptureError::ScreenPermissionDenied { .. } => "screen_permission_denied",
             CaptureError::PortalUnavailable { .. } => "portal_unavailable",
+            CaptureError::ScreenshotRefused { .. } => "permission_denied",
+            CaptureError::ScreenshotTimeout { .. } => "timeout",
             CaptureError::NoCamera => "no_camera",
             CaptureError::CameraNotFound { .. } => "camera_not_found",
             CaptureError::CameraBusy => "camera_busy",

@@ -2,7 +2,7 @@
 //! `tweestap_core::qr`.
 //!
 //! - [`screen`]: every monitor (xcap on X11, Windows, macOS; the xdg-desktop-portal
-//!   Screenshot interface on Wayland, chosen automatically).
+//!   Screenshot interface in every Wayland session, chosen by [`desktop`]).
 //! - [`camera`]: live webcam frames (nokhwa) behind the [`camera::FrameSource`] trait, decoded
 //!   on a worker thread.
 //! - [`clipboard`]: an image on the clipboard (arboard).
@@ -10,6 +10,7 @@
 
 pub mod camera;
 pub mod clipboard;
+pub mod desktop;
 mod error;
 pub mod file;
 #[cfg(target_os = "linux")]

@@ -1,27 +1,109 @@
 //! Screen capture: every monitor, then each decoded.
 
+use std::time::Duration;
+
 use tweestap_core::qr::{self, image::DynamicImage, image::RgbaImage};
 
+use crate::desktop::{self, Desktop};
 use crate::{CaptureError, Scan};
+
+/// How long a Wayland screenshot may wait for the desktop: long enough for a person to read
+/// and answer GNOME's one-time "Allow Applications to Take Screenshots?" dialog.
+pub const PORTAL_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// How screens are captured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     /// xcap: X11 (and XWayland), Windows, macOS; one image per monitor.
     Native,
-    /// The xdg-desktop-portal Screenshot interface (Wayland without X): one image of the
-    /// whole desktop.
+    /// The xdg-desktop-portal Screenshot interface (every Wayland session, XWayland or not):
+    /// one image of the whole desktop, every output at its own scale, in physical pixels.
     Portal,
 }
 
-/// The backend chosen for this session: the portal when `WAYLAND_DISPLAY` is set and there
-/// is no X display (`DISPLAY` unset or empty), xcap otherwise.
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Native => "native",
+            Backend::Portal => "portal",
+        }
+    }
+}
+
+/// The backend chosen for this session: the portal in a Wayland session (see
+/// [`desktop::is_wayland_session`]), xcap on X11, Windows and macOS.
 pub fn backend() -> Backend {
-    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
-    if cfg!(target_os = "linux") && set("WAYLAND_DISPLAY") && !set("DISPLAY") {
+    if desktop::is_wayland_session() {
         Backend::Portal
     } else {
         Backend::Native
+    }
+}
+
+/// What the person should know before the first screen scan in this session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaptureInfo {
+    pub backend: Backend,
+    /// The Wayland desktop family (`Other` off Wayland).
+    pub desktop: Desktop,
+    /// The desktop will show a permission dialog on the next scan (GNOME, never asked yet).
+    pub asks_first: bool,
+    /// The desktop refused screenshots earlier, and will keep refusing until asked again
+    /// ([`ask_again`]).
+    pub refused: bool,
+}
+
+/// Looks at the session (and, on GNOME, at its permission store; quick, no dialog).
+pub fn capture_info() -> CaptureInfo {
+    let backend = backend();
+    if backend == Backend::Native {
+        return CaptureInfo {
+            backend,
+            desktop: Desktop::Other,
+            asks_first: false,
+            refused: false,
+        };
+    }
+    let desktop = Desktop::current();
+    let permission = portal_permission(desktop);
+    CaptureInfo {
+        backend,
+        desktop,
+        asks_first: desktop == Desktop::Gnome && permission == Some(Permission::NotAsked),
+        refused: permission == Some(Permission::Denied),
+    }
+}
+
+#[cfg(target_os = "linux")]
+use crate::portal::ScreenshotPermission as Permission;
+
+#[cfg(target_os = "linux")]
+fn portal_permission(_desktop: Desktop) -> Option<Permission> {
+    Some(crate::portal::screenshot_permission())
+}
+
+#[cfg(not(target_os = "linux"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Permission {
+    NotAsked,
+    Denied,
+}
+
+#[cfg(not(target_os = "linux"))]
+fn portal_permission(_desktop: Desktop) -> Option<Permission> {
+    None
+}
+
+/// Forgets an earlier refusal (GNOME's permission store), so the next scan asks again.
+/// Returns whether there was one to forget.
+pub fn ask_again() -> Result<bool, CaptureError> {
+    #[cfg(target_os = "linux")]
+    {
+        crate::portal::forget_screenshot_refusal()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Ok(false)
     }
 }
 
@@ -77,12 +159,18 @@ fn capture_native() -> Result<Vec<MonitorImage>, CaptureError> {
     Ok(out)
 }
 
-/// Captures every monitor (see [`backend`]). The caller keeps its own window out of the way
-/// (hides or minimises it) before calling.
+/// Captures every monitor (see [`backend`]), waiting up to [`PORTAL_TIMEOUT`] for a Wayland
+/// desktop's answer. The caller keeps its own window out of the way (hides or minimises it)
+/// before calling.
 pub fn capture_all() -> Result<Vec<MonitorImage>, CaptureError> {
+    capture_all_within(PORTAL_TIMEOUT)
+}
+
+/// As [`capture_all`], giving up on a Wayland desktop that has not answered after `timeout`.
+pub fn capture_all_within(timeout: Duration) -> Result<Vec<MonitorImage>, CaptureError> {
     match backend() {
         Backend::Native => capture_native_retrying(),
-        Backend::Portal => capture_portal(),
+        Backend::Portal => capture_portal(timeout),
     }
 }
 
@@ -106,18 +194,18 @@ fn capture_native_retrying() -> Result<Vec<MonitorImage>, CaptureError> {
 }
 
 #[cfg(target_os = "linux")]
-fn capture_portal() -> Result<Vec<MonitorImage>, CaptureError> {
+fn capture_portal(timeout: Duration) -> Result<Vec<MonitorImage>, CaptureError> {
     Ok(vec![MonitorImage {
         name: "desktop".to_string(),
         x: 0,
         y: 0,
         primary: true,
-        image: crate::portal::screenshot()?,
+        image: crate::portal::screenshot(timeout)?,
     }])
 }
 
 #[cfg(not(target_os = "linux"))]
-fn capture_portal() -> Result<Vec<MonitorImage>, CaptureError> {
+fn capture_portal(_timeout: Duration) -> Result<Vec<MonitorImage>, CaptureError> {
     capture_native()
 }
 
@@ -147,4 +235,9 @@ pub fn decode_all(monitors: Vec<MonitorImage>) -> Result<Vec<Scan>, CaptureError
 /// Captures and decodes every monitor.
 pub fn scan_all() -> Result<Vec<Scan>, CaptureError> {
     decode_all(capture_all()?)
+}
+
+/// As [`scan_all`], with [`capture_all_within`]'s timeout.
+pub fn scan_all_within(timeout: Duration) -> Result<Vec<Scan>, CaptureError> {
+    decode_all(capture_all_within(timeout)?)
 }

@@ -33,9 +33,15 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 0, requires = "camera")]
     pub device: u32,
 
-    /// Seconds to keep looking with --camera.
-    #[arg(long, value_name = "S", default_value_t = 30.0, requires = "camera")]
-    pub timeout: f64,
+    /// Seconds to keep looking with --camera (default 30), or to wait for the desktop's
+    /// answer with --screen on Wayland (default 120: GNOME asks the person once).
+    #[arg(long, value_name = "S", conflicts_with_all = ["files", "clipboard"])]
+    pub timeout: Option<f64>,
+
+    /// With --screen: forget an earlier refusal of screenshots (GNOME's permission store),
+    /// so that the desktop asks again.
+    #[arg(long, requires = "screen")]
+    pub ask_again: bool,
 
     /// Scan the image on the clipboard.
     #[arg(long, conflicts_with_all = ["files"])]
@@ -85,8 +91,20 @@ fn collect(args: &Args) -> Vec<Outcome> {
             result: Err(e),
         },
     };
+    let seconds = |default: Duration| {
+        args.timeout
+            .map_or(default, |s| Duration::from_secs_f64(s.clamp(0.0, 86_400.0)))
+    };
     if args.screen {
-        match screen::scan_all() {
+        if args.ask_again
+            && let Err(e) = screen::ask_again()
+        {
+            return vec![Outcome {
+                source: "screen".to_string(),
+                result: Err(e),
+            }];
+        }
+        match screen::scan_all_within(seconds(screen::PORTAL_TIMEOUT)) {
             Ok(scans) => scans.into_iter().map(Outcome::from).collect(),
             Err(e) => vec![Outcome {
                 source: "screen".to_string(),
@@ -94,7 +112,7 @@ fn collect(args: &Args) -> Vec<Outcome> {
             }],
         }
     } else if args.camera {
-        let timeout = Duration::from_secs_f64(args.timeout.clamp(0.0, 86_400.0));
+        let timeout = seconds(Duration::from_secs(30));
         let source = format!("camera:{}", args.device);
         vec![whole(&source, camera::scan_camera(args.device, timeout))]
     } else if args.clipboard {

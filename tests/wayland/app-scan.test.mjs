@@ -1,0 +1,80 @@
+// End-to-end on a real Wayland desktop (sway, headless, XWayland on): the real app, drawn by
+// WebKitGTK as a native Wayland client, driven over WebDriver. A QR code shown in another
+// window is read with "Scan screen" through the desktop's screenshot portal and the account
+// is added. Run by tests/wayland/app.sh inside tests/wayland/session.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { FIXTURES, cliCode, createVault, launch, newHome, quit, shownRows } from "../e2e/helpers.mjs";
+
+const QR_FILE = "uri__unicode-dutch-encoded.png";
+const qrText = JSON.parse(readFileSync(join(FIXTURES, "qr/index.json"), "utf8")).items.find(
+  (i) => i.file === QR_FILE,
+).text;
+
+/** sway's window tree, flattened: every window with its app id / class and shell. */
+function swayWindows() {
+  const tree = JSON.parse(execFileSync("swaymsg", ["-t", "get_tree"], { encoding: "utf8" }));
+  const found = [];
+  const walk = (node) => {
+    if (node.pid) found.push({ pid: node.pid, appId: node.app_id, shell: node.shell, name: node.name });
+    for (const child of [...(node.nodes ?? []), ...(node.floating_nodes ?? [])]) walk(child);
+  };
+  walk(tree);
+  return found;
+}
+
+async function waitForWindow(predicate, what) {
+  for (let i = 0; i < 100; i++) {
+    const window = swayWindows().find(predicate);
+    if (window) return window;
+    await sleep(100);
+  }
+  assert.fail(`no ${what} window appeared: ${JSON.stringify(swayWindows())}`);
+}
+
+describe("The app on Wayland (sway)", () => {
+  let app;
+
+  before(async () => {
+    app = await launch("en_US.UTF-8", newHome());
+    await createVault(app.session);
+  });
+
+  after(async () => {
+    await quit(app);
+  });
+
+  it("draws its window as a native Wayland client", async () => {
+    const window = await waitForWindow((w) => /tweestap/i.test(`${w.appId} ${w.name}`), "Tweestap");
+    assert.equal(window.shell, "xdg_shell", `the app window is ${JSON.stringify(window)}`);
+  });
+
+  it("reads the QR code shown on the screen through the portal and adds it", async () => {
+    const viewer = spawn("swayimg", [join(FIXTURES, "qr", QR_FILE)], { stdio: "ignore" });
+    try {
+      await waitForWindow((w) => w.appId === "swayimg", "swayimg");
+      await sleep(500); // let it draw
+      const { session } = app;
+      await session.click(await session.find('[data-testid="tab-screen"]'));
+      await session.click(await session.waitFor('[data-testid="scan-screen"]'));
+      const notice = await session.waitFor('[data-testid="add-notice"], [data-testid="scan-error"], [data-testid="scan-problem"]', {
+        timeoutMs: 60000,
+      });
+      assert.match(await session.text(notice), /Added Boerderij 't Veldje/);
+      await session.waitFor('[data-testid="code"]', { timeoutMs: 20000 });
+      const [row] = await shownRows(session);
+      assert.equal(row.code, cliCode(qrText, Math.floor(row.atMs / 1000)));
+    } finally {
+      viewer.kill();
+    }
+  });
+
+  it("shows no GNOME permission hint on sway", async () => {
+    const hints = await app.session.findAll('[data-testid="scan-screen-asks-first"]');
+    assert.equal(hints.length, 0);
+  });
+});

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The real app on a real Wayland desktop (headless sway with XWayland on), driven over
+# WebDriver (tauri-driver + WebKitWebDriver): tests/wayland/app-scan.test.mjs.
+#
+#   tests/wayland/app.sh APP_BINARY CLI_BINARY
+#
+# Runs as root; the desktop and the app run as tests/wayland/session's unprivileged user, so
+# the binaries, the test files and the fixtures they read are staged in a world-readable
+# folder first.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+FIXTURES="${TWEESTAP_FIXTURES:-$root/../shared/fixtures}"
+APP="$(realpath "${1:?usage: $0 APP_BINARY CLI_BINARY}")"
+CLI="$(realpath "${2:?usage: $0 APP_BINARY CLI_BINARY}")"
+DRIVER="$(command -v tauri-driver || echo "$HOME/.cargo/bin/tauri-driver")"
+[ -x "$DRIVER" ] || { echo "app.sh: tauri-driver not found (make cargo-tools)" >&2; exit 1; }
+
+stage="$(mktemp -d /tmp/tweestap-wlapp.XXXXXX)"
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/bin" "$stage/tests/e2e" "$stage/tests/wayland" "$stage/fixtures/qr" "$stage/fixtures/vectors" "$stage/artifacts"
+install -m 755 "$APP" "$stage/bin/tweestap-app"
+install -m 755 "$CLI" "$stage/bin/tweestap"
+install -m 755 "$DRIVER" "$stage/bin/tauri-driver"
+cp "$root"/tests/e2e/{helpers,webdriver,procfs}.mjs "$stage/tests/e2e/"
+cp "$here/app-scan.test.mjs" "$stage/tests/wayland/"
+cp "$FIXTURES/qr/index.json" "$FIXTURES/qr/uri__unicode-dutch-encoded.png" "$stage/fixtures/qr/"
+cp "$FIXTURES/vectors/otpauth_uris.json" "$stage/fixtures/vectors/"
+chmod -R a+rX "$stage"
+chmod 1777 "$stage/artifacts"
+
+rc=0
+TWEESTAP_APP="$stage/bin/tweestap-app" TWEESTAP_CLI="$stage/bin/tweestap" TWEESTAP_FIXTURES="$stage/fixtures" \
+  TWEESTAP_ARTIFACTS="$stage/artifacts" TWEESTAP_WL_LOGS="${TWEESTAP_WL_LOGS:-}" \
+  "$here/session" sway -- env TAURI_DRIVER="$stage/bin/tauri-driver" NATIVE_DRIVER="$(command -v WebKitWebDriver)" \
+  WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 \
+  node --test --test-concurrency=1 --test-timeout=180000 "$stage/tests/wayland/app-scan.test.mjs" || rc=$?
+if [ "$rc" != 0 ]; then
+  for f in "$stage"/artifacts/logs/*.log; do
+    [ -s "$f" ] && { echo "--- $f (last lines)" >&2; tail -30 "$f" >&2; }
+  done
+fi
+exit $rc
