@@ -13,7 +13,7 @@ use tauri::Wry;
 use tauri::ipc::Invoke;
 use tauri_specta::{ErrorHandlingMode, collect_commands};
 
-use crate::{clipboard, commands, links, portal, scan, settings, transfer};
+use crate::{clipboard, commands, links, portal, scan, session, settings, transfer};
 
 /// Commands registered by hand, outside the generated bindings: `scan_image` takes the image
 /// as the raw request body.
@@ -48,6 +48,9 @@ pub fn builder() -> tauri_specta::Builder<Wry> {
             settings::set_settings,
             settings::check_clock,
             scan::scan_screen,
+            scan::screen_capture_info,
+            scan::screen_ask_again,
+            session::report_activity,
             scan::scan_clipboard,
             scan::add_found,
             scan::camera_list,

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tauri::{Manager, State};
 use tweestap_core::otp::Clock;
+use zeroize::Zeroizing;
 
 use crate::error::UiError;
 use crate::state::{AppState, with_vault};
@@ -22,6 +23,9 @@ use crate::state::{AppState, with_vault};
 pub struct CodeClipboard {
     board: Mutex<Option<arboard::Clipboard>>,
     generation: AtomicU64,
+    /// The code last copied, so locking and quitting can take it off the clipboard (only if
+    /// the clipboard still holds it: something the person copied since is theirs).
+    copied: Mutex<Option<Zeroizing<String>>>,
 }
 
 #[derive(Serialize, specta::Type)]
@@ -73,6 +77,15 @@ impl CodeClipboard {
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
         }
+        self.clear_if_holding(text);
+        if let Ok(mut copied) = self.copied.lock()
+            && copied.as_ref().is_some_and(|c| c.as_str() == text)
+        {
+            *copied = None;
+        }
+    }
+
+    fn clear_if_holding(&self, text: &str) {
         let Ok(mut slot) = self.board.lock() else {
             return;
         };
@@ -80,6 +93,14 @@ impl CodeClipboard {
             && board.get_text().is_ok_and(|now| now == text)
         {
             let _ = board.clear();
+        }
+    }
+
+    /// Takes the last copied code off the clipboard if it is still there (on lock and quit).
+    pub fn clear_ours(&self) {
+        let taken = self.copied.lock().ok().and_then(|mut c| c.take());
+        if let Some(code) = taken {
+            self.clear_if_holding(&code);
         }
     }
 }
@@ -95,6 +116,9 @@ pub fn copy_code(
     let at = state.clock().now_unix();
     let code = with_vault(&state, |vault| Ok(vault.code(&id, at)?.code))?;
     state.clipboard.set(&code)?;
+    if let Ok(mut copied) = state.clipboard.copied.lock() {
+        *copied = Some(Zeroizing::new(code.clone()));
+    }
     let generation = state.clipboard.generation.fetch_add(1, Ordering::SeqCst) + 1;
     let clear_after_s = state.settings().get().clipboard_clear_s;
     log::debug!("code of account {id} copied; cleared after {clear_after_s} s");

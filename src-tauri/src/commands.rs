@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use specta::Type;
-use tauri::{AppHandle, State};
+use tauri::AppHandle;
 use tweestap_core::Account;
 use tweestap_core::otp::Clock;
 use tweestap_core::uri;
@@ -18,6 +18,8 @@ pub struct AppInfo {
     pub version: &'static str,
     /// BCP 47 tag of the system locale (e.g. `nl-NL`), used to choose the UI language.
     pub locale: Option<String>,
+    /// Tweestap can set a system-wide shortcut itself (not in Wayland sessions).
+    pub global_shortcuts: bool,
 }
 
 #[tauri::command]
@@ -26,6 +28,7 @@ pub fn app_info() -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         locale: sys_locale::get_locale(),
+        global_shortcuts: crate::desktop::global_shortcuts_available(),
     }
 }
 
@@ -186,6 +189,8 @@ pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatu
                 state
                     .locked_by_person
                     .store(false, std::sync::atomic::Ordering::SeqCst);
+                // The auto-lock time counts from the unlock.
+                state.session.touch();
             }
         }
         status_now(state)
@@ -196,10 +201,8 @@ pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatu
 /// Wipes the key and every secret from memory; codes need an unlock again.
 #[tauri::command]
 #[specta::specta]
-pub fn lock_vault(app: AppHandle, state: State<'_, AppState>) -> Result<(), UiError> {
-    state.lock_by_person();
-    crate::tray::update_accounts(&app, Vec::new());
-    log::info!("vault locked by the person");
+pub fn lock_vault(app: AppHandle) -> Result<(), UiError> {
+    crate::session::lock(&app, "by the person");
     Ok(())
 }
 

@@ -31,6 +31,7 @@ fn shortcut_plugin() -> TauriPlugin<Wry> {
     tauri_plugin_global_shortcut::Builder::new()
         .with_handler(|app, shortcut, event| {
             if event.state == ShortcutState::Pressed {
+                app.state::<AppState>().session.touch();
                 summon_main_window(app, &shortcut.to_string());
             }
         })
@@ -76,6 +77,15 @@ pub fn parse_shortcut(text: &str) -> Result<Option<Shortcut>, UiError> {
     Ok(Some(shortcut))
 }
 
+/// Whether this session lets an app claim a system-wide shortcut itself. In a Wayland session
+/// the plugin's X11 key grab (through XWayland) fires only while an XWayland window has the
+/// keyboard, so a shortcut would look set and never work: the setting says so instead, and
+/// the person sets one in the desktop's keyboard settings (the command `tweestap-app` brings
+/// the running Tweestap forward, as a second start hands over to the first).
+pub fn global_shortcuts_available() -> bool {
+    !tweestap_capture::desktop::is_wayland_session()
+}
+
 /// Swaps the registered shortcut `old` for `new`. When `new` cannot be registered (another
 /// program holds it), `old` stays registered and the error says so.
 pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiError> {
@@ -84,6 +94,15 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
     let new = parse_shortcut(new)?;
     if old.is_none() && new.is_none() {
         return Ok(());
+    }
+    if new.is_some() && !global_shortcuts_available() {
+        return Err(UiError {
+            kind: "shortcut_not_on_wayland".to_owned(),
+            message: format!(
+                "{new_text} was not set: on Wayland desktops an app cannot claim a system-wide \
+                 shortcut; set one in the desktop's keyboard settings with the command tweestap-app"
+            ),
+        });
     }
     load_shortcut_plugin(app)?;
     let shortcuts = app.global_shortcut();

@@ -9,6 +9,9 @@ mod error;
 mod links;
 mod portal;
 mod scan;
+mod session;
+#[cfg(target_os = "linux")]
+mod session_watch;
 mod settings;
 mod state;
 mod transfer;
@@ -125,11 +128,19 @@ pub fn run() {
             desktop::register_saved_shortcut(app.handle());
             desktop::show_window_at_start(app.handle());
             links::install(app.handle());
+            session::start(app.handle());
             Ok(())
         })
         .invoke_handler(bindings::invoke_handler())
-        .run(tauri::generate_context!())
-        .expect("Tweestap could not start its window");
+        .build(tauri::generate_context!())
+        .expect("Tweestap could not start its window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                // A copied code does not outlive Tweestap on the clipboard.
+                app.state::<state::AppState>().clipboard.clear_ours();
+            }
+        });
 }
 
 #[cfg(test)]

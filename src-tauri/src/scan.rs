@@ -212,6 +212,39 @@ pub async fn scan_screen(
     report(&texts, &state)
 }
 
+/// What the window tells the person next to "Scan screen" before the first scan: on GNOME
+/// (Wayland) the desktop asks once whether Tweestap may take screenshots.
+#[derive(Serialize, Type, Clone)]
+pub struct ScreenCaptureView {
+    /// `native` (X11, Windows, macOS) or `portal` (Wayland).
+    pub backend: &'static str,
+    /// The Wayland desktop family: `gnome`, `kde`, `wlroots` or `other`.
+    pub desktop: &'static str,
+    /// The next scan will show GNOME's "Allow Applications to Take Screenshots?" dialog.
+    pub asks_first: bool,
+    /// Screenshots were refused earlier; `screen_ask_again` lets the desktop ask again.
+    pub refused: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn screen_capture_info() -> Result<ScreenCaptureView, UiError> {
+    let info = blocking(|| Ok::<_, CaptureError>(screen::capture_info())).await?;
+    Ok(ScreenCaptureView {
+        backend: info.backend.name(),
+        desktop: info.desktop.name(),
+        asks_first: info.asks_first,
+        refused: info.refused,
+    })
+}
+
+/// Forgets an earlier refusal (GNOME), so that the next scan asks the person again.
+#[tauri::command]
+#[specta::specta]
+pub async fn screen_ask_again() -> Result<bool, UiError> {
+    blocking(screen::ask_again).await
+}
+
 async fn tokio_sleep(d: Duration) {
     let _ = tauri::async_runtime::spawn_blocking(move || std::thread::sleep(d)).await;
 }

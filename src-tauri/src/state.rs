@@ -9,6 +9,7 @@ use tweestap_core::vault::{Vault, VaultStore};
 use crate::clipboard::CodeClipboard;
 use crate::error::UiError;
 use crate::scan::Pending;
+use crate::session::Session;
 use crate::settings::SettingsStore;
 use crate::transfer::Transfers;
 
@@ -28,6 +29,8 @@ pub struct AppState {
     /// The import being previewed (its files and keys), until committed or cancelled.
     pub transfers: Transfers,
     pub clipboard: CodeClipboard,
+    /// The person's last activity, for the auto-lock (session.rs).
+    pub session: Session,
     /// The person locked the vault (button, tray or auto-lock): do not reopen it from the
     /// keyring until they unlock with the password.
     pub locked_by_person: AtomicBool,
@@ -45,6 +48,7 @@ impl AppState {
             pending: Pending::default(),
             transfers: Transfers::default(),
             clipboard: CodeClipboard::default(),
+            session: Session::default(),
             locked_by_person: AtomicBool::new(false),
             settings: OnceLock::new(),
         }

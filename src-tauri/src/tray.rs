@@ -86,14 +86,10 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| {
             let id = event.id().as_ref();
+            app.state::<AppState>().session.touch();
             match id {
                 "toggle" => toggle_main_window(app),
-                "lock" => {
-                    app.state::<AppState>().lock_by_person();
-                    update_accounts(app, Vec::new());
-                    use tauri::Emitter;
-                    let _ = app.emit("vault-locked", ());
-                }
+                "lock" => crate::session::lock(app, "from the tray"),
                 "quit" => app.exit(0),
                 _ => {
                     if let Some(account) = id.strip_prefix(COPY_PREFIX) {

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { APP, addLink, appWebProcesses, byId, cliCode, cliList, createVault, launch, newHome, quit, saveScreenshot, shownRows } from "./helpers.mjs";
+import { APP, addLink, appWebProcesses, byId, cliCode, cliList, createVault, launch, newHome, quit, saveScreenshot, setClipboardClearSeconds, shownRows } from "./helpers.mjs";
 import { environmentOf } from "./procfs.mjs";
 
 /** The clipboard's text; "" when it holds none (xclip: "target STRING not available"). */
@@ -55,12 +55,7 @@ describe("Everyday use of the code list", () => {
 
   it("copies a code to the real clipboard and clears it after the set time", async () => {
     // Three seconds instead of thirty, through the settings panel.
-    await session.click(await session.find('[data-testid="settings"] summary'));
-    const field = await session.waitFor('[data-testid="setting-clipboard"]');
-    await session.clear(field);
-    await session.type(field, "3");
-    await session.click(await session.find('[data-testid="settings-save"]'));
-    await sleep(300);
+    await setClipboardClearSeconds(session, 3);
 
     const [row] = await shownRows(session);
     await session.click(await session.find('[data-testid="code"]'));

@@ -168,6 +168,16 @@ export async function addLink(session, uri) {
   await session.waitFor('form[data-busy="false"]');
 }
 
+/** Sets how long a copied code stays on the clipboard, through the settings panel. */
+export async function setClipboardClearSeconds(session, seconds) {
+  await session.click(await session.find('[data-testid="settings"] summary'));
+  const field = await session.waitFor('[data-testid="setting-clipboard"]');
+  await session.clear(field);
+  await session.type(field, String(seconds));
+  await session.click(await session.find('[data-testid="settings-save"]'));
+  await sleep(300);
+}
+
 /** Every shown row: its code, the instant it was computed for, and the visible text. */
 export async function shownRows(session) {
   const rows = [];

@@ -8,7 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { FIXTURES, cliCode, createVault, launch, newHome, quit, shownRows } from "../e2e/helpers.mjs";
+import { FIXTURES, cliCode, createVault, launch, newHome, quit, setClipboardClearSeconds, shownRows } from "../e2e/helpers.mjs";
 
 const QR_FILE = "uri__unicode-dutch-encoded.png";
 const qrText = JSON.parse(readFileSync(join(FIXTURES, "qr/index.json"), "utf8")).items.find(
@@ -56,7 +56,7 @@ describe("The app on Wayland (sway)", () => {
   it("reads the QR code shown on the screen through the portal and adds it", async () => {
     const viewer = spawn("swayimg", [join(FIXTURES, "qr", QR_FILE)], { stdio: "ignore" });
     try {
-      await waitForWindow((w) => w.appId === "swayimg", "swayimg");
+      await waitForWindow((w) => String(w.appId).startsWith("swayimg"), "swayimg");
       await sleep(500); // let it draw
       const { session } = app;
       await session.click(await session.find('[data-testid="tab-screen"]'));
@@ -77,4 +77,36 @@ describe("The app on Wayland (sway)", () => {
     const hints = await app.session.findAll('[data-testid="scan-screen-asks-first"]');
     assert.equal(hints.length, 0);
   });
+
+  it("copies a code for native Wayland apps, marked sensitive, and clears it", async () => {
+    const { session } = app;
+    await setClipboardClearSeconds(session, 3);
+    const [row] = await shownRows(session);
+    await session.click(await session.find('[data-testid="code"]'));
+    await session.waitFor('[data-testid="toast"]');
+    // wl-paste reads through the data-control protocol, as a native Wayland app would.
+    const copied = wlPaste(["-n"]);
+    const [later] = await shownRows(session);
+    assert.ok(copied === row.code || copied === later.code, `the clipboard holds the code (${copied})`);
+    assert.match(wlPaste(["-l"]), /x-kde-passwordManagerHint/, "offered with the password-manager hint");
+    await sleep(4500);
+    assert.equal(wlPaste(["-n"]), "", "cleared after 3 s");
+  });
+
+  it("explains that the desktop's own settings set a global shortcut here", async () => {
+    const { session } = app;
+    const field = await session.find('[data-testid="setting-shortcut"]');
+    assert.equal(await session.attribute(field, "disabled"), "true");
+    assert.match(await session.text(await session.find('[data-testid="setting-shortcut-hint"]')), /tweestap-app/);
+  });
 });
+
+/** The Wayland clipboard's text ("" when empty), or its MIME types with `-l`. */
+function wlPaste(args) {
+  try {
+    return execFileSync("wl-paste", args, { encoding: "utf8", timeout: 5000 }).trim();
+  } catch (e) {
+    if (/Nothing is copied|No selection|No suitable type/i.test(String(e.stderr))) return "";
+    throw e;
+  }
+}

@@ -63,6 +63,11 @@ export const commands = {
 	 *  monitor, shows the window again, and decodes each monitor.
 	 */
 	scanScreen: () => __TAURI_INVOKE<ScanReport>("scan_screen"),
+	screenCaptureInfo: () => __TAURI_INVOKE<ScreenCaptureView>("screen_capture_info"),
+	/**  Forgets an earlier refusal (GNOME), so that the next scan asks the person again. */
+	screenAskAgain: () => __TAURI_INVOKE<boolean>("screen_ask_again"),
+	/**  The window reports the person's input (at most every few seconds). */
+	reportActivity: () => __TAURI_INVOKE<void>("report_activity"),
 	/**  An image on the system clipboard. */
 	scanClipboard: () => __TAURI_INVOKE<ScanReport>("scan_clipboard"),
 	/**  What `add_found` did per token (see `commands::AddedAccount`). */
@@ -144,6 +149,8 @@ export type AppInfo = {
 	version: string,
 	/**  BCP 47 tag of the system locale (e.g. `nl-NL`), used to choose the UI language. */
 	locale: string | null,
+	/**  Tweestap can set a system-wide shortcut itself (not in Wayland sessions). */
+	global_shortcuts: boolean,
 };
 
 export type BatchProgress = {
@@ -386,6 +393,21 @@ export type ScanReport = {
 	 *  scans).
 	 */
 	batch: BatchProgress | null,
+};
+
+/**
+ *  What the window tells the person next to "Scan screen" before the first scan: on GNOME
+ *  (Wayland) the desktop asks once whether Tweestap may take screenshots.
+ */
+export type ScreenCaptureView = {
+	/**  `native` (X11, Windows, macOS) or `portal` (Wayland). */
+	backend: string,
+	/**  The Wayland desktop family: `gnome`, `kde`, `wlroots` or `other`. */
+	desktop: string,
+	/**  The next scan will show GNOME's "Allow Applications to Take Screenshots?" dialog. */
+	asks_first: boolean,
+	/**  Screenshots were refused earlier; `screen_ask_again` lets the desktop ask again. */
+	refused: boolean,
 };
 
 /**

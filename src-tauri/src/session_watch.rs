@@ -1,0 +1,96 @@
+//! Linux: locking when the screen locks or the system goes to sleep, as the desktop announces
+//! on D-Bus. Any of these signals locks (locking is always safe, so who sends it does not
+//! matter):
+//! - `org.freedesktop.ScreenSaver.ActiveChanged(true)` (KDE, and desktops implementing the
+//!   freedesktop screensaver interface) and `org.gnome.ScreenSaver.ActiveChanged(true)` (GNOME)
+//!   on the session bus;
+//! - logind's `PrepareForSleep(true)` and this session's `Lock` on the system bus.
+//!
+//! Each watch runs on its own thread; a bus that is not there (no logind in a container, no
+//! session bus) ends that watch quietly.
+
+use futures_lite::StreamExt;
+use tauri::AppHandle;
+use zbus::message::Type as MessageType;
+use zbus::{MatchRule, MessageStream};
+
+const SCREENSAVERS: [&str; 2] = ["org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver"];
+
+pub fn start(app: &AppHandle) {
+    for interface in SCREENSAVERS {
+        let app = app.clone();
+        spawn(&format!("watch {interface}"), move || {
+            async_io::block_on(watch_screensaver(&app, interface))
+        });
+    }
+    let app = app.clone();
+    spawn("watch logind", move || {
+        async_io::block_on(watch_logind(&app))
+    });
+}
+
+fn spawn(name: &str, watch: impl FnOnce() -> zbus::Result<()> + Send + 'static) {
+    let label = name.to_string();
+    let _ = std::thread::Builder::new()
+        .name(name.chars().take(15).collect())
+        .spawn(move || {
+            if let Err(e) = watch() {
+                log::debug!("{label}: not watching ({e})");
+            }
+        });
+}
+
+async fn watch_screensaver(app: &AppHandle, interface: &'static str) -> zbus::Result<()> {
+    let bus = zbus::Connection::session().await?;
+    let rule = MatchRule::builder()
+        .msg_type(MessageType::Signal)
+        .interface(interface)?
+        .member("ActiveChanged")?
+        .build();
+    let mut signals = MessageStream::for_match_rule(rule, &bus, None).await?;
+    log::debug!("watching {interface}.ActiveChanged");
+    while let Some(message) = signals.next().await {
+        if message?.body().deserialize::<bool>().unwrap_or(false) {
+            crate::session::lock(app, "the screen locked");
+        }
+    }
+    Ok(())
+}
+
+async fn watch_logind(app: &AppHandle) -> zbus::Result<()> {
+    const LOGIND: &str = "org.freedesktop.login1";
+    let bus = zbus::Connection::system().await?;
+    let manager = zbus::Proxy::new(
+        &bus,
+        LOGIND,
+        "/org/freedesktop/login1",
+        "org.freedesktop.login1.Manager",
+    )
+    .await?;
+    let mut sleeps = manager.receive_signal("PrepareForSleep").await?;
+    // This login session's object ("auto" is the caller's session), for its Lock signal.
+    let session_path: zbus::zvariant::OwnedObjectPath =
+        manager.call("GetSession", &("auto",)).await?;
+    let session =
+        zbus::Proxy::new(&bus, LOGIND, session_path, "org.freedesktop.login1.Session").await?;
+    let mut locks = session.receive_signal("Lock").await?;
+    log::debug!("watching logind's PrepareForSleep and Lock");
+    loop {
+        let event = futures_lite::future::or(
+            async {
+                sleeps
+                    .next()
+                    .await
+                    .map(|m| m.body().deserialize::<bool>().unwrap_or(false))
+                    .map(|going| going.then_some("the system is going to sleep"))
+            },
+            async { locks.next().await.map(|_| Some("the session was locked")) },
+        )
+        .await;
+        match event {
+            None => return Ok(()),
+            Some(Some(why)) => crate::session::lock(app, why),
+            Some(None) => {}
+        }
+    }
+}
