@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The real app on a real Wayland desktop (headless sway with XWayland on), driven over
-# WebDriver (tauri-driver + WebKitWebDriver): tests/wayland/app-scan.test.mjs.
+# The real app on real Wayland desktops, driven over WebDriver (tauri-driver +
+# WebKitWebDriver): on headless sway (app-scan.test.mjs: scan, clipboard, shortcut setting)
+# and on headless GNOME Shell never asked about screenshots (app-gnome.test.mjs), both with
+# XWayland on.
 #
 #   tests/wayland/app.sh APP_BINARY CLI_BINARY
 #
@@ -23,18 +25,22 @@ install -m 755 "$APP" "$stage/bin/tweestap-app"
 install -m 755 "$CLI" "$stage/bin/tweestap"
 install -m 755 "$DRIVER" "$stage/bin/tauri-driver"
 cp "$root"/tests/e2e/{helpers,webdriver,procfs}.mjs "$stage/tests/e2e/"
-cp "$here/app-scan.test.mjs" "$stage/tests/wayland/"
+cp "$here/app-scan.test.mjs" "$here/app-gnome.test.mjs" "$stage/tests/wayland/"
 cp "$FIXTURES/qr/index.json" "$FIXTURES/qr/uri__unicode-dutch-encoded.png" "$stage/fixtures/qr/"
 cp "$FIXTURES/vectors/otpauth_uris.json" "$stage/fixtures/vectors/"
 chmod -R a+rX "$stage"
 chmod 1777 "$stage/artifacts"
 
+run() { # desktop permission test-file
+  TWEESTAP_APP="$stage/bin/tweestap-app" TWEESTAP_CLI="$stage/bin/tweestap" TWEESTAP_FIXTURES="$stage/fixtures" \
+    TWEESTAP_ARTIFACTS="$stage/artifacts" \
+    "$here/session" "$1" --permission "$2" -- env TAURI_DRIVER="$stage/bin/tauri-driver" \
+    NATIVE_DRIVER="$(command -v WebKitWebDriver)" WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 \
+    node --test --test-concurrency=1 --test-timeout=180000 "$stage/tests/wayland/$3"
+}
 rc=0
-TWEESTAP_APP="$stage/bin/tweestap-app" TWEESTAP_CLI="$stage/bin/tweestap" TWEESTAP_FIXTURES="$stage/fixtures" \
-  TWEESTAP_ARTIFACTS="$stage/artifacts" TWEESTAP_WL_LOGS="${TWEESTAP_WL_LOGS:-}" \
-  "$here/session" sway -- env TAURI_DRIVER="$stage/bin/tauri-driver" NATIVE_DRIVER="$(command -v WebKitWebDriver)" \
-  WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 \
-  node --test --test-concurrency=1 --test-timeout=180000 "$stage/tests/wayland/app-scan.test.mjs" || rc=$?
+run sway yes app-scan.test.mjs || rc=$?
+run gnome unset app-gnome.test.mjs || rc=$?
 if [ "$rc" != 0 ]; then
   for f in "$stage"/artifacts/logs/*.log; do
     [ -s "$f" ] && { echo "--- $f (last lines)" >&2; tail -30 "$f" >&2; }
