@@ -14,10 +14,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::Portal;
 use crate::problem::{Hint, PortalError, Problem};
 use crate::store::{Enrollment, PERIOD, user_key};
 use crate::time;
+use crate::{Policy, Portal};
 
 pub fn routes() -> Router<Portal> {
     Router::new()
@@ -27,6 +27,7 @@ pub fn routes() -> Router<Portal> {
         .route("/api/login", post(login))
         .route("/api/helpdesk/reset", post(reset))
         .route("/api/helpdesk/clock", get(clock).post(set_clock))
+        .route("/api/helpdesk/policy", get(policy).post(set_policy))
         .route("/api/helpdesk/expected-code", get(expected_code))
         .route("/api/helpdesk/users", get(users))
         .route("/api/inbox", get(inbox))
@@ -43,6 +44,8 @@ fn status(problem: Problem, login: bool) -> StatusCode {
         Problem::UnknownUser
         | Problem::WrongPassword
         | Problem::CodeRequired
+        | Problem::SetupRequired
+        | Problem::NotEnabled
         | Problem::InvalidCode
         | Problem::CodeReused
             if login =>
@@ -50,7 +53,7 @@ fn status(problem: Problem, login: bool) -> StatusCode {
             StatusCode::UNAUTHORIZED
         }
         Problem::UnknownUser | Problem::UnknownLink | Problem::NotFound => StatusCode::NOT_FOUND,
-        Problem::WrongPassword => StatusCode::UNAUTHORIZED,
+        Problem::WrongPassword | Problem::SetupRequired => StatusCode::UNAUTHORIZED,
         Problem::AlreadyEnabled | Problem::NotEnabled => StatusCode::CONFLICT,
         Problem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Problem::BadHost => StatusCode::MISDIRECTED_REQUEST,
@@ -171,6 +174,12 @@ struct ClockRequest {
     advance_s: Option<i64>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyRequest {
+    two_factor: String,
+}
+
 fn email_required(email: &str) -> Result<(), ApiError> {
     if email.trim().is_empty() {
         Err(fail(PortalError::with(
@@ -251,8 +260,8 @@ async fn set_clock(
     ApiJson(request): ApiJson<ClockRequest>,
 ) -> Result<Response, ApiError> {
     match (request.offset_s, request.advance_s) {
-        (Some(offset), None) => portal.store().set_offset(offset),
-        (None, Some(seconds)) => portal.store().advance(seconds),
+        (Some(offset), None) => portal.store().set_offset(offset).map_err(fail)?,
+        (None, Some(seconds)) => portal.store().advance(seconds).map_err(fail)?,
         _ => {
             return Err(fail(PortalError::with(
                 Problem::InvalidRequest,
@@ -263,6 +272,31 @@ async fn set_clock(
         }
     }
     Ok(clock_view(&portal))
+}
+
+fn policy_view(portal: &Portal) -> Response {
+    axum::Json(json!({ "two_factor": portal.store().policy().kind() })).into_response()
+}
+
+async fn policy(State(portal): State<Portal>) -> Response {
+    policy_view(&portal)
+}
+
+async fn set_policy(
+    State(portal): State<Portal>,
+    ApiJson(request): ApiJson<PolicyRequest>,
+) -> Result<Response, ApiError> {
+    let policy = Policy::parse(&request.two_factor).ok_or_else(|| {
+        fail(PortalError::with(
+            Problem::InvalidRequest,
+            Hint::Detail(format!(
+                "`two_factor` is {:?}: use \"mandatory\" (the BLk portal since 2022) or \"optional\" (before 2022)",
+                request.two_factor
+            )),
+        ))
+    })?;
+    portal.store().set_policy(policy);
+    Ok(policy_view(&portal))
 }
 
 async fn expected_code(
@@ -291,6 +325,8 @@ async fn users(State(portal): State<Portal>) -> Response {
             json!({
                 "email": user.email,
                 "two_factor": user.two_factor.state(),
+                "login": store.login_needs(user).kind(),
+                "reset": store.was_reset(user),
                 "mails": store.mails_for(&user.email).len(),
             })
         })

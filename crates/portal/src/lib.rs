@@ -35,12 +35,12 @@ use std::thread::JoinHandle;
 
 use axum::Router;
 
-pub use config::{Config, DEMO_EMAIL, DEMO_PASSWORD, LINK_VALID_S};
+pub use config::{Config, DEMO_EMAIL, DEMO_PASSWORD, LINK_VALID_S, Policy};
 pub use lang::Lang;
 pub use problem::{ErrorBody, Hint, PortalError, Problem};
 pub use store::{
-    Enrollment, Expected, ISSUER, Link, LinkState, MAIL_SUBJECT, Mail, MailReason, PERIOD, Store,
-    TwoFactor, User, WINDOW, check_code,
+    Enrollment, Expected, ISSUER, Link, LinkState, LoginNeeds, MAIL_SUBJECT, MAX_OFFSET_S, Mail,
+    MailReason, PERIOD, Store, TwoFactor, User, WINDOW, check_code,
 };
 
 /// A portal: its state, shared by every request. Cheap to clone.

@@ -25,6 +25,9 @@ pub enum Problem {
     InvalidCode,
     CodeReused,
     CodeRequired,
+    /// 2FA is mandatory and this user has no confirmed key (new, or reset by the helpdesk):
+    /// no login until the key in the setup mail is confirmed.
+    SetupRequired,
     MalformedJson,
     InvalidRequest,
     NotFound,
@@ -47,6 +50,7 @@ impl Problem {
             Problem::InvalidCode => "invalid_code",
             Problem::CodeReused => "code_reused",
             Problem::CodeRequired => "code_required",
+            Problem::SetupRequired => "setup_required",
             Problem::MalformedJson => "malformed_json",
             Problem::InvalidRequest => "invalid_request",
             Problem::NotFound => "not_found",
@@ -68,6 +72,11 @@ pub enum Hint {
     OldKey,
     /// The next code appears in `retry_in_s` seconds.
     Wait { retry_in_s: u64 },
+    /// With `setup_required`: the helpdesk reset 2FA, so the newest mail holds a new key.
+    Reset,
+    /// With `setup_required`: the link in the newest mail has expired; only the helpdesk can
+    /// send a new one.
+    LinkExpired,
     /// Technical detail (a JSON parser's message).
     Detail(String),
 }
@@ -80,6 +89,8 @@ impl Hint {
             Hint::Clock { .. } => "clock",
             Hint::OldKey => "old_key",
             Hint::Wait { .. } => "wait",
+            Hint::Reset => "reset",
+            Hint::LinkExpired => "link_expired",
             Hint::Detail(_) => "detail",
         }
     }
@@ -187,8 +198,8 @@ fn base_message(problem: Problem, lang: Lang) -> &'static str {
             "2FA is already on for this account. To set it up again (on a new computer, say), ask the helpdesk to reset 2FA.",
         ),
         Problem::NotEnabled => (
-            "Voor dit account is geen 2FA ingesteld.",
-            "This account has no 2FA set up.",
+            "Voor dit account is geen 2FA ingesteld, dus er is geen code om te controleren. Log in zonder code, of stel eerst 2FA in.",
+            "This account has no 2FA set up, so there is no code to check. Log in without a code, or set up 2FA first.",
         ),
         Problem::UnknownLink => (
             "Deze link kennen we niet. Gebruik de link uit de nieuwste mail.",
@@ -214,6 +225,10 @@ fn base_message(problem: Problem, lang: Lang) -> &'static str {
         Problem::CodeRequired => (
             "Vul de code van 6 cijfers in die Tweestap (of uw authenticator-app) nu toont.",
             "Enter the 6-digit code that Tweestap (or your authenticator app) shows now.",
+        ),
+        Problem::SetupRequired => (
+            "2FA is verplicht: u kunt pas inloggen als de tweestapsverificatie is ingesteld. Open in de oefen-inbox de mail “Stichting Beter Leven keurmerk - Stel tweestapsauthenticatie (2FA) in”, scan de QR-code met Tweestap en vul de code in die Tweestap toont.",
+            "2FA is mandatory: you can log in once two-step verification is set up. Open the mail “Stichting Beter Leven keurmerk - Stel tweestapsauthenticatie (2FA) in” in the practice inbox, scan the QR code with Tweestap and enter the code Tweestap shows.",
         ),
         Problem::MalformedJson => (
             "Het verzoek is geen geldige JSON.",
@@ -271,6 +286,24 @@ fn hint_message(hint: &Hint, lang: Lang) -> String {
                  Tweestap.",
                 "This code belongs to your old 2FA key. After a reset the old key stops working: \
                  scan the QR code in the newest mail and replace the old BLk account in Tweestap.",
+            )
+            .to_owned(),
+        Hint::Reset => lang
+            .pick(
+                "De helpdesk heeft uw 2FA gereset: de oude sleutel werkt niet meer. De nieuwste \
+                 mail bevat de nieuwe QR-code; Tweestap vraagt dan of het oude BLk-account \
+                 vervangen moet worden: kies vervangen.",
+                "The helpdesk reset your 2FA: the old key no longer works. The newest mail holds \
+                 the new QR code; Tweestap then asks whether to replace the old BLk account: \
+                 choose replace.",
+            )
+            .to_owned(),
+        Hint::LinkExpired => lang
+            .pick(
+                "De link in de mail is verlopen (een link is 5 dagen geldig). Neem contact op \
+                 met de helpdesk; u krijgt dan een nieuwe mail.",
+                "The link in the mail has expired (a link is valid for 5 days). Contact the \
+                 helpdesk to get a new mail.",
             )
             .to_owned(),
         Hint::Wait { retry_in_s } => lang.pick(

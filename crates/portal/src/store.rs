@@ -8,16 +8,17 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use tweestap_core::account::DEFAULT_PERIOD;
 use tweestap_core::otp::{self, Clock, CodeInfo, MAX_VERIFY_WINDOW};
 use tweestap_core::{Account, Secret, base32, format_otpauth};
 
-use crate::config::Config;
+use crate::config::{Config, Policy};
 use crate::problem::{Hint, PortalError, Problem};
 
 /// The issuer in every enrollment link (`otpauth://totp/BLk:<email>?…&issuer=BLk`).
 pub const ISSUER: &str = "BLk";
 /// Seconds per code.
-pub const PERIOD: u64 = 30;
+pub const PERIOD: u64 = DEFAULT_PERIOD as u64;
 /// Codes of this many steps before and after the current one are accepted.
 pub const WINDOW: u32 = 1;
 /// Key length in bytes (160 bits, as RFC 4226 recommends).
@@ -141,6 +142,29 @@ pub struct Expected {
     pub now: u64,
 }
 
+/// What a user needs to log in, under the portal's policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoginNeeds {
+    /// Password and a code of the confirmed key.
+    Code,
+    /// Nothing gets in until the key in the setup mail is confirmed (mandatory 2FA, no
+    /// confirmed key); a code of that key confirms it and logs in.
+    Setup,
+    /// The password is enough (optional 2FA, no confirmed key); a code given is still checked.
+    Password,
+}
+
+impl LoginNeeds {
+    /// `code`, `setup_required` or `password`: the API's value (a contract).
+    pub fn kind(self) -> &'static str {
+        match self {
+            LoginNeeds::Code => "code",
+            LoginNeeds::Setup => "setup_required",
+            LoginNeeds::Password => "password",
+        }
+    }
+}
+
 /// How far a web login got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
@@ -166,6 +190,7 @@ pub struct Store {
     mails: Vec<Mail>,
     sessions: HashMap<String, Session>,
     demo_count: u64,
+    policy: Policy,
 }
 
 /// Lookup key of an e-mail address.
@@ -199,6 +224,7 @@ impl Store {
             mails: Vec::new(),
             sessions: HashMap::new(),
             demo_count: 0,
+            policy: config.policy,
         };
         if let Some((email, password)) = &config.demo_account {
             store.add_user(email, password, "Demo Gebruiker");
@@ -217,14 +243,70 @@ impl Store {
         self.offset_s
     }
 
-    /// Sets the offset (clamped to ±[`MAX_OFFSET_S`]).
-    pub fn set_offset(&mut self, offset_s: i64) {
-        self.offset_s = offset_s.clamp(-MAX_OFFSET_S, MAX_OFFSET_S);
+    /// Sets the offset. Beyond ±[`MAX_OFFSET_S`] it is refused (`invalid_request`) and the
+    /// clock stays as it was: a typing slip must not move the portal centuries silently.
+    pub fn set_offset(&mut self, offset_s: i64) -> Result<(), PortalError> {
+        if !(-MAX_OFFSET_S..=MAX_OFFSET_S).contains(&offset_s) {
+            return Err(PortalError::with(
+                Problem::InvalidRequest,
+                Hint::Detail(format!(
+                    "the clock offset {offset_s} s is out of range: use -{MAX_OFFSET_S} to {MAX_OFFSET_S} s (about 100 years either way)"
+                )),
+            ));
+        }
+        self.offset_s = offset_s;
+        Ok(())
     }
 
-    /// Moves the portal clock by `seconds` (fast-forward when positive).
-    pub fn advance(&mut self, seconds: i64) {
-        self.set_offset(self.offset_s.saturating_add(seconds));
+    /// Moves the portal clock by `seconds` (fast-forward when positive), within the same
+    /// bounds as [`Store::set_offset`].
+    pub fn advance(&mut self, seconds: i64) -> Result<(), PortalError> {
+        self.set_offset(self.offset_s.saturating_add(seconds))
+    }
+
+    // --- the 2FA policy ----------------------------------------------------------------
+
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    /// The helpdesk's switch between mandatory 2FA (BLk since 2022) and optional 2FA.
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
+    }
+
+    /// What `user` needs to log in now.
+    pub fn login_needs(&self, user: &User) -> LoginNeeds {
+        match (&user.two_factor, self.policy) {
+            (TwoFactor::On { .. }, _) => LoginNeeds::Code,
+            (_, Policy::Mandatory) => LoginNeeds::Setup,
+            (_, Policy::Optional) => LoginNeeds::Password,
+        }
+    }
+
+    /// Whether the helpdesk reset `user`'s 2FA and the new key is not confirmed yet.
+    pub fn was_reset(&self, user: &User) -> bool {
+        matches!(user.two_factor, TwoFactor::Pending { .. })
+            && self
+                .mails_for(&user.email)
+                .first()
+                .is_some_and(|mail| mail.reason == MailReason::Reset)
+    }
+
+    /// The `setup_required` refusal for `user`, with why: the link expired (only the helpdesk
+    /// can send a new one) or the helpdesk reset the key.
+    pub fn setup_required(&self, user: &User) -> PortalError {
+        let expired = match &user.two_factor {
+            TwoFactor::Pending { token } => self.open_link(token).is_err(),
+            _ => false,
+        };
+        if expired {
+            PortalError::with(Problem::SetupRequired, Hint::LinkExpired)
+        } else if self.was_reset(user) {
+            PortalError::with(Problem::SetupRequired, Hint::Reset)
+        } else {
+            Problem::SetupRequired.into()
+        }
     }
 
     // --- users -------------------------------------------------------------------------
@@ -273,44 +355,77 @@ impl Store {
             .ok_or_else(|| Problem::UnknownUser.into())
     }
 
-    /// Checks the password; `Ok(true)` when the login still needs a code.
-    pub fn check_password(&self, email: &str, password: &str) -> Result<bool, PortalError> {
+    /// Checks the password.
+    pub fn check_password(&self, email: &str, password: &str) -> Result<(), PortalError> {
         let user = self.user(email)?;
         if user.password != password {
             return Err(Problem::WrongPassword.into());
         }
-        Ok(matches!(user.two_factor, TwoFactor::On { .. }))
-    }
-
-    /// Checks the code of a login whose password was right, and uses it up.
-    pub fn check_login_code(&mut self, email: &str, code: &str) -> Result<(), PortalError> {
-        let now = self.now();
-        let user = self.user_mut(email)?;
-        let TwoFactor::On { account, last_step } = &user.two_factor else {
-            return Ok(());
-        };
-        if code.trim().is_empty() {
-            return Err(Problem::CodeRequired.into());
-        }
-        let step = check_code(account, *last_step, &user.retired, code, now)?;
-        if let TwoFactor::On { last_step, .. } = &mut user.two_factor {
-            *last_step = Some(step);
-        }
         Ok(())
     }
 
-    /// A whole login: password, and the code when 2FA is on. `Ok(two_factor_on)`.
+    /// The first step of a login: the password, and what the login needs next. Under
+    /// mandatory 2FA a user who never set 2FA up gets the setup mail now, as "2FA inschakelen"
+    /// would send it (the password was just given); a pending mail is not sent again, and an
+    /// expired link stays expired (the helpdesk sends a new one, as at the real portal).
+    pub fn start_login(&mut self, email: &str, password: &str) -> Result<LoginNeeds, PortalError> {
+        self.check_password(email, password)?;
+        let user = self.user(email)?;
+        let needs = self.login_needs(user);
+        if needs == LoginNeeds::Setup && matches!(user.two_factor, TwoFactor::Off) {
+            self.new_enrollment(&user_key(email), MailReason::Enable);
+        }
+        Ok(needs)
+    }
+
+    /// Checks the code of a login whose password was right, and uses it up. `Ok(true)` when
+    /// 2FA is on afterwards. A code is never ignored: with 2FA on it must be the key's next
+    /// code; with a pending mail a code of the mail's key confirms it (as the QR page does)
+    /// and logs in, a retired key's code gets the old-key explanation, and no code at all is
+    /// `setup_required` under mandatory 2FA; without any key a code is `not_enabled`.
+    pub fn check_login_code(&mut self, email: &str, code: &str) -> Result<bool, PortalError> {
+        let now = self.now();
+        let empty = code.trim().is_empty();
+        let user = self.user(email)?;
+        let needs = self.login_needs(user);
+        match &user.two_factor {
+            TwoFactor::On { .. } if empty => Err(Problem::CodeRequired.into()),
+            TwoFactor::On { account, last_step } => {
+                let step = check_code(account, *last_step, &user.retired, code, now)?;
+                if let TwoFactor::On { last_step, .. } = &mut self.user_mut(email)?.two_factor {
+                    *last_step = Some(step);
+                }
+                Ok(true)
+            }
+            _ if empty && needs == LoginNeeds::Password => Ok(false),
+            _ if empty => Err(self.setup_required(user)),
+            TwoFactor::Pending { token } if self.open_link(token).is_ok() => {
+                let token = token.clone();
+                self.confirm(&token, code)?;
+                Ok(true)
+            }
+            TwoFactor::Pending { .. } => {
+                // No key to confirm: still say when the code is an old key's.
+                if is_retired_code(&user.retired, &typed_code(code), now) {
+                    Err(PortalError::with(Problem::InvalidCode, Hint::OldKey))
+                } else {
+                    Err(self.setup_required(user))
+                }
+            }
+            TwoFactor::Off if needs == LoginNeeds::Setup => Err(self.setup_required(user)),
+            TwoFactor::Off => Err(Problem::NotEnabled.into()),
+        }
+    }
+
+    /// A whole login: password, and the code the policy asks for. `Ok(two_factor_on)`.
     pub fn login(
         &mut self,
         email: &str,
         password: &str,
         code: Option<&str>,
     ) -> Result<bool, PortalError> {
-        let needs_code = self.check_password(email, password)?;
-        if needs_code {
-            self.check_login_code(email, code.unwrap_or(""))?;
-        }
-        Ok(needs_code)
+        self.start_login(email, password)?;
+        self.check_login_code(email, code.unwrap_or(""))
     }
 
     // --- enrollment --------------------------------------------------------------------
@@ -482,6 +597,18 @@ impl Store {
     }
 }
 
+/// A typed code without the spaces people type or paste between its groups.
+fn typed_code(code: &str) -> String {
+    code.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether `typed` is a current code of a key that a reset (or a newer mail) retired.
+fn is_retired_code(retired: &[Account], typed: &str, now: u64) -> bool {
+    retired
+        .iter()
+        .any(|old| otp::verify(old, typed, now, WINDOW).is_some())
+}
+
 /// Checks a typed code against `account` at portal time `now` and returns its time step, or
 /// explains the failure: not six digits; already used (its step is at or before
 /// `last_step`); a retired key's code; a code that fits a clock some minutes or hours off;
@@ -493,7 +620,7 @@ pub fn check_code(
     code: &str,
     now: u64,
 ) -> Result<u64, PortalError> {
-    let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let typed = typed_code(code);
     if typed.len() != usize::from(account.digits) || !typed.bytes().all(|b| b.is_ascii_digit()) {
         return Err(PortalError::with(Problem::InvalidCode, Hint::Format));
     }
@@ -509,10 +636,7 @@ pub fn check_code(
         }
         return Ok(step);
     }
-    if retired
-        .iter()
-        .any(|old| otp::verify(old, &typed, now, WINDOW).is_some())
-    {
+    if is_retired_code(retired, &typed, now) {
         return Err(PortalError::with(Problem::InvalidCode, Hint::OldKey));
     }
     if let Some(offset) = otp::verify(account, &typed, now, MAX_VERIFY_WINDOW) {
@@ -530,6 +654,7 @@ mod tests {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     use super::*;
+    use crate::config::LINK_VALID_S;
 
     /// A clock the test moves.
     #[derive(Default)]
@@ -575,8 +700,15 @@ mod tests {
         );
         assert!(link.uri().contains("&issuer=BLk"));
         assert_eq!(store.mails_for(&email).len(), 1);
-        // Pending 2FA is not yet asked at login.
-        assert_eq!(store.login(&email, &password, None), Ok(false));
+        // 2FA is mandatory: a pending key is not a way in, with or without a wrong code.
+        assert_eq!(
+            err(store.login(&email, &password, None)).0,
+            "setup_required"
+        );
+        assert_eq!(
+            err(store.login(&email, &password, Some("000000"))).0,
+            "invalid_code"
+        );
 
         let code = code_at(&link.account, T0);
         store.confirm(&enrollment.token, &code).unwrap();
@@ -639,7 +771,7 @@ mod tests {
         let (kind, hint) = err(store.confirm(&second, &code_at(&old, T0 + 30)));
         assert_eq!((kind, hint), ("invalid_code", Some(Hint::OldKey)));
         // Fast-forward past 5 days: the new link has expired.
-        store.advance(5 * 86_400);
+        store.advance(5 * 86_400).unwrap();
         assert_eq!(err(store.open_link(&second)).0, "expired_link");
         // The helpdesk sends another; the previous one is replaced, not merely expired.
         let third = store.reset(&email).unwrap().token;
@@ -663,13 +795,175 @@ mod tests {
         let expected = store.expected(&email.to_uppercase()).unwrap();
         assert_eq!(expected.state, "pending");
         assert_eq!(expected.info.code, code_at(&account, T0));
-        store.set_offset(-120);
+        store.set_offset(-120).unwrap();
         assert_eq!(
             store.expected(&email).unwrap().info.code,
             code_at(&account, T0 - 120)
         );
-        store.set_offset(i64::MAX);
+        // Out of range is refused, and the clock stays where it was.
+        for bad in [i64::MAX, MAX_OFFSET_S + 1, -MAX_OFFSET_S - 1, i64::MIN] {
+            assert_eq!(err(store.set_offset(bad)).0, "invalid_request", "{bad}");
+            assert_eq!(store.offset_s(), -120);
+        }
+        store.set_offset(MAX_OFFSET_S).unwrap();
+        assert_eq!(err(store.advance(1)).0, "invalid_request");
         assert_eq!(store.offset_s(), MAX_OFFSET_S);
+        store.advance(-MAX_OFFSET_S).unwrap();
+        assert_eq!(store.offset_s(), 0);
+    }
+
+    #[test]
+    fn mandatory_2fa_after_a_reset_only_the_new_key_gets_in() {
+        let (mut store, _) = store();
+        assert_eq!(
+            store.policy(),
+            Policy::Mandatory,
+            "the default, as BLk today"
+        );
+        let (email, password) = store.create_demo_user();
+        // A new user's first login sends the setup mail instead of logging in.
+        assert_eq!(store.start_login(&email, &password), Ok(LoginNeeds::Setup));
+        assert_eq!(store.mails_for(&email).len(), 1);
+        assert_eq!(store.start_login(&email, &password), Ok(LoginNeeds::Setup));
+        assert_eq!(
+            store.mails_for(&email).len(),
+            1,
+            "a pending mail is not sent again"
+        );
+        let first = store.mails_for(&email)[0].token.clone();
+        let old = store.open_link(&first).unwrap().account.clone();
+        store.confirm(&first, &code_at(&old, T0)).unwrap();
+
+        store.reset(&email).unwrap();
+        let user = store.user(&email).unwrap();
+        assert!(store.was_reset(user));
+        assert_eq!(store.login_needs(user), LoginNeeds::Setup);
+        let new = {
+            let token = store.mails_for(&email)[0].token.clone();
+            store.open_link(&token).unwrap().account.clone()
+        };
+        let now = T0 + 30;
+        store.set_offset(30).unwrap();
+        assert_eq!(
+            err(store.login(&email, &password, None)),
+            ("setup_required", Some(Hint::Reset))
+        );
+        assert_eq!(
+            err(store.login(&email, &password, Some(&code_at(&old, now)))),
+            ("invalid_code", Some(Hint::OldKey))
+        );
+        assert_eq!(
+            err(store.login(&email, &password, Some("000000"))).0,
+            "invalid_code"
+        );
+        assert_eq!(
+            err(store.login(&email, "nope", Some(&code_at(&new, now)))).0,
+            "wrong_password"
+        );
+        // The new key's code confirms it and logs in; it cannot be used twice.
+        assert_eq!(
+            store.login(&email, &password, Some(&code_at(&new, now))),
+            Ok(true)
+        );
+        assert_eq!(store.user(&email).unwrap().two_factor.state(), "on");
+        assert_eq!(
+            err(store.login(&email, &password, Some(&code_at(&new, now)))).0,
+            "code_reused"
+        );
+        assert_eq!(err(store.login(&email, &password, None)).0, "code_required");
+    }
+
+    #[test]
+    fn an_expired_link_blocks_until_the_helpdesk_sends_a_new_one() {
+        let (mut store, _) = store();
+        let (email, password) = store.create_demo_user();
+        let token = store.enable(&email, &password).unwrap().token;
+        let account = store.open_link(&token).unwrap().account.clone();
+        store.confirm(&token, &code_at(&account, T0)).unwrap();
+        store.reset(&email).unwrap();
+        store.advance(LINK_VALID_S as i64 + 60).unwrap();
+        let now = store.now();
+        assert_eq!(
+            err(store.login(&email, &password, None)),
+            ("setup_required", Some(Hint::LinkExpired))
+        );
+        assert_eq!(
+            err(store.login(&email, &password, Some(&code_at(&account, now)))),
+            ("invalid_code", Some(Hint::OldKey))
+        );
+        assert_eq!(
+            err(store.login(&email, &password, Some("000000"))),
+            ("setup_required", Some(Hint::LinkExpired))
+        );
+        assert_eq!(
+            store.mails_for(&email).len(),
+            2,
+            "no new mail without the helpdesk"
+        );
+    }
+
+    #[test]
+    fn optional_2fa_lets_the_password_in_but_never_ignores_a_code() {
+        let (mut store, _) = store();
+        store.set_policy(Policy::Optional);
+        let (email, password) = store.create_demo_user();
+        assert_eq!(store.login(&email, &password, None), Ok(false));
+        assert!(
+            store.mails_for(&email).is_empty(),
+            "no mail: 2FA is a choice"
+        );
+        assert_eq!(
+            err(store.login(&email, &password, Some("123456"))).0,
+            "not_enabled"
+        );
+
+        let token = store.enable(&email, &password).unwrap().token;
+        let old = store.open_link(&token).unwrap().account.clone();
+        store.confirm(&token, &code_at(&old, T0)).unwrap();
+        store.reset(&email).unwrap();
+        let new = {
+            let token = store.mails_for(&email)[0].token.clone();
+            store.open_link(&token).unwrap().account.clone()
+        };
+        store.set_offset(30).unwrap();
+        let now = T0 + 30;
+        assert_eq!(
+            store.login(&email, &password, None),
+            Ok(false),
+            "as before 2022"
+        );
+        assert_eq!(
+            err(store.login(&email, &password, Some(&code_at(&old, now)))),
+            ("invalid_code", Some(Hint::OldKey))
+        );
+        assert_eq!(
+            store.login(&email, &password, Some(&code_at(&new, now))),
+            Ok(true)
+        );
+        assert_eq!(err(store.login(&email, &password, None)).0, "code_required");
+    }
+
+    #[test]
+    fn enrollment_keys_pass_the_core_parsers_bounds() {
+        // The portal's key parameters are fixed; the link it hands out must satisfy exactly
+        // the rules Tweestap's own parser applies (digits, algorithm, period, key).
+        let (mut store, _) = store();
+        let (email, password) = store.create_demo_user();
+        let token = store.enable(&email, &password).unwrap().token;
+        let link = store.open_link(&token).unwrap();
+        link.account.check().unwrap();
+        let parsed = tweestap_core::parse_otpauth(&link.uri()).unwrap();
+        assert_eq!(
+            parsed.kind,
+            tweestap_core::OtpKind::Totp {
+                period: PERIOD as u32
+            }
+        );
+        assert_eq!(
+            (parsed.digits, parsed.algorithm),
+            (6, tweestap_core::Algorithm::Sha1)
+        );
+        assert_eq!(parsed.secret.expose().len(), SECRET_BYTES);
     }
 
     #[test]

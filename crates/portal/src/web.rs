@@ -17,7 +17,8 @@ use crate::Portal;
 use crate::html::{Viewer, esc, notice, page, query_value};
 use crate::lang::Lang;
 use crate::problem::{PortalError, Problem};
-use crate::store::{MailReason, Stage, Store, TwoFactor, user_key};
+use crate::store::{LoginNeeds, MailReason, Stage, Store, TwoFactor, User, user_key};
+use crate::{MAX_OFFSET_S, Policy};
 use crate::{api, qr_png, time};
 
 pub const SESSION_COOKIE: &str = "portal_session";
@@ -43,6 +44,7 @@ pub fn routes() -> Router<Portal> {
         .route("/helpdesk", get(helpdesk))
         .route("/helpdesk/reset", post(helpdesk_reset))
         .route("/helpdesk/clock", post(helpdesk_clock))
+        .route("/helpdesk/policy", post(helpdesk_policy))
 }
 
 // --- request context -------------------------------------------------------------------
@@ -307,18 +309,18 @@ async fn login_submit(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let mut store = portal.store();
-    match store.check_password(&form.email, &form.password) {
-        Ok(needs_code) => {
+    match store.start_login(&form.email, &form.password) {
+        Ok(needs) => {
             if let Some(old) = &ctx.session {
                 store.end_session(old);
             }
-            let stage = if needs_code {
-                Stage::NeedsCode
-            } else {
-                Stage::LoggedIn
+            // Mandatory 2FA without a confirmed key also goes to the code page: it says that
+            // setup is required, and a code of the mail's key confirms it there.
+            let (stage, to) = match needs {
+                LoginNeeds::Code | LoginNeeds::Setup => (Stage::NeedsCode, "/login/code"),
+                LoginNeeds::Password => (Stage::LoggedIn, "/home"),
             };
             let id = store.new_session(&form.email, stage);
-            let to = if needs_code { "/login/code" } else { "/home" };
             (
                 [(header::SET_COOKIE, session_cookie(&id))],
                 Redirect::to(to),
@@ -339,8 +341,17 @@ struct CodeForm {
     code: String,
 }
 
-fn code_body(ctx: &Ctx, message: Option<String>) -> String {
+/// The code page: `setup` is the `setup_required` explanation when the user has no confirmed
+/// key yet (mandatory 2FA), shown above the field with the way to the mail.
+fn code_body(ctx: &Ctx, setup: Option<&PortalError>, message: Option<String>) -> String {
     let mut body = message.map_or_else(String::new, |m| notice("error", "error", &m));
+    if let Some(setup) = setup {
+        body += &notice("info", "setup-required", &setup.message(ctx.lang));
+        body += &format!(
+            "<p><a class=\"button secondary\" id=\"setup-inbox\" href=\"/inbox\">{}</a></p>",
+            ctx.pick("Naar de oefen-inbox", "Go to the practice inbox"),
+        );
+    }
     body += &format!(
         "<form method=\"post\" action=\"/login/code\" class=\"card\"><p>{text}</p>\
          <label for=\"code\">{label}</label>\
@@ -356,12 +367,20 @@ fn code_body(ctx: &Ctx, message: Option<String>) -> String {
     body
 }
 
+/// The `setup_required` explanation for `email`, when its login waits for a key.
+fn pending_setup(store: &Store, email: &str) -> Option<PortalError> {
+    let user = store.user(email).ok()?;
+    (store.login_needs(user) == LoginNeeds::Setup).then(|| store.setup_required(user))
+}
+
 async fn code_page(ctx: Ctx, State(portal): State<Portal>) -> Response {
-    if ctx.user_at(&portal.store(), Stage::NeedsCode).is_none() {
+    let store = portal.store();
+    let Some(email) = ctx.user_at(&store, Stage::NeedsCode) else {
         return login_redirect();
-    }
+    };
+    let setup = pending_setup(&store, &email);
     let title = ctx.pick("Extra controle", "Extra check");
-    ctx.render(None, title, &code_body(&ctx, None))
+    ctx.render(None, title, &code_body(&ctx, setup.as_ref(), None))
         .into_response()
 }
 
@@ -375,7 +394,7 @@ async fn code_submit(
         return login_redirect();
     };
     match store.check_login_code(&email, &form.code) {
-        Ok(()) => {
+        Ok(_) => {
             if let Some(id) = &ctx.session {
                 store.set_stage(id, Stage::LoggedIn);
             }
@@ -383,7 +402,10 @@ async fn code_submit(
         }
         Err(error) => {
             let title = ctx.pick("Extra controle", "Extra check");
-            let body = code_body(&ctx, Some(error.message(ctx.lang)));
+            // The setup explanation stays in view; it is not repeated as the error.
+            let setup = pending_setup(&store, &email);
+            let message = (setup.as_ref() != Some(&error)).then(|| error.message(ctx.lang));
+            let body = code_body(&ctx, setup.as_ref(), message);
             (StatusCode::BAD_REQUEST, ctx.render(None, title, &body)).into_response()
         }
     }
@@ -417,8 +439,16 @@ fn two_factor_status(ctx: &Ctx, store: &Store, email: &str) -> String {
                 .find_link(token)
                 .map(|link| time::readable(link.expires_at, ctx.lang))
                 .unwrap_or_default();
+            let reset = if store.was_reset(user) {
+                ctx.pick(
+                    "Gereset door de helpdesk: de oude sleutel werkt niet meer. ",
+                    "Reset by the helpdesk: the old key no longer works. ",
+                )
+            } else {
+                ""
+            };
             format!(
-                "{} {until}",
+                "{reset}{} {until}",
                 ctx.pick(
                     "Wacht op bevestiging: open de mail en scan de QR-code. De link is geldig tot",
                     "Waiting for confirmation: open the mail and scan the QR code. The link is valid until",
@@ -887,10 +917,38 @@ async fn helpdesk(
                 "The portal clock was changed.",
             ),
         ),
+        "policy" => notice(
+            "ok",
+            "helpdesk-done",
+            ctx.pick(
+                "Het 2FA-beleid van het portaal is aangepast.",
+                "The portal's 2FA policy was changed.",
+            ),
+        ),
         "unknown" => notice(
             "error",
             "error",
             &PortalError::from(Problem::UnknownUser).message(ctx.lang),
+        ),
+        "bad-policy" => notice(
+            "error",
+            "error",
+            ctx.pick(
+                "Het 2FA-beleid is niet aangepast: kies Verplicht of Optioneel.",
+                "The 2FA policy was not changed: choose Mandatory or Optional.",
+            ),
+        ),
+        "bad-clock" => notice(
+            "error",
+            "error",
+            &ctx.pick(
+                format!(
+                    "De klok is niet verzet: vul een heel aantal seconden in, van -{MAX_OFFSET_S} tot {MAX_OFFSET_S} (ongeveer 100 jaar terug of verder)."
+                ),
+                format!(
+                    "The clock was not changed: enter a whole number of seconds from -{MAX_OFFSET_S} to {MAX_OFFSET_S} (about 100 years either way)."
+                ),
+            ),
         ),
         _ => String::new(),
     };
@@ -902,11 +960,34 @@ async fn helpdesk(
         )
     );
 
+    // Policy.
+    let policy = store.policy();
+    body += &format!(
+        "<section class=\"card\" id=\"policy\"><h2>{title}</h2>\
+         <p>{now_l}: <strong id=\"policy-state\" data-policy=\"{kind}\">{state}</strong></p><p>{explain}</p>\
+         <form method=\"post\" action=\"/helpdesk/policy\" class=\"inline\">\
+         <button name=\"two_factor\" value=\"mandatory\" class=\"{mandatory_class}\" id=\"policy-mandatory\">{mandatory}</button>\
+         <button name=\"two_factor\" value=\"optional\" class=\"{optional_class}\" id=\"policy-optional\">{optional}</button></form></section>",
+        title = ctx.pick("2FA-beleid", "2FA policy"),
+        now_l = ctx.pick("Nu", "Now"),
+        kind = policy.kind(),
+        state = policy_text(&ctx, policy),
+        explain = ctx.pick(
+            "Verplicht (zoals het BLk-portaal sinds 1-1-2022): zonder bevestigde 2FA-sleutel kan niemand inloggen, ook niet na een reset; het portaal verwijst naar de mail met de QR-code. Optioneel (maart 2021 tot 2022, voor demonstraties): zonder bevestigde sleutel is het wachtwoord genoeg.",
+            "Mandatory (as the BLk portal since 1-1-2022): nobody logs in without a confirmed 2FA key, also not after a reset; the portal points to the mail with the QR code. Optional (March 2021 to 2022, for demonstrations): without a confirmed key the password is enough.",
+        ),
+        mandatory_class = if policy == Policy::Mandatory { "" } else { "secondary" },
+        optional_class = if policy == Policy::Optional { "" } else { "secondary" },
+        mandatory = ctx.pick("Verplicht", "Mandatory"),
+        optional = ctx.pick("Optioneel", "Optional"),
+    );
+
     // Users.
     body += &format!(
-        "<section class=\"card\"><h2>{}</h2><table id=\"users\"><thead><tr><th>{}</th><th>2FA</th><th>{}</th><th></th></tr></thead><tbody>",
+        "<section class=\"card\"><h2>{}</h2><table id=\"users\"><thead><tr><th>{}</th><th>2FA</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
         ctx.pick("Gebruikers", "Users"),
         ctx.pick("E-mailadres", "E-mail address"),
+        ctx.pick("Inloggen", "Login"),
         ctx.pick("Verwachte code", "Expected code"),
     );
     for u in store.users() {
@@ -926,17 +1007,24 @@ async fn helpdesk(
         );
         let state = match u.two_factor {
             TwoFactor::Off => ctx.pick("uit", "off"),
+            TwoFactor::Pending { .. } if store.was_reset(u) => ctx.pick(
+                "gereset: wacht op bevestiging van de nieuwe sleutel",
+                "reset: awaiting confirmation of the new key",
+            ),
             TwoFactor::Pending { .. } => ctx.pick("wacht op bevestiging", "awaiting confirmation"),
             TwoFactor::On { .. } => ctx.pick("aan", "on"),
         };
         body += &format!(
-            "<tr><td><a href=\"/inbox?email={q}\">{email}</a></td><td>{state}</td><td>{expected}</td>\
+            "<tr><td><a href=\"/inbox?email={q}\">{email}</a></td><td id=\"state-{id}\">{state}</td>\
+             <td id=\"login-{id}\" data-login=\"{login_kind}\">{login}</td><td>{expected}</td>\
              <td><form method=\"post\" action=\"/helpdesk/reset\"><input type=\"hidden\" name=\"email\" value=\"{email}\">\
              <button type=\"submit\" class=\"secondary\" id=\"reset-{id}\">{reset}</button></form></td></tr>",
             q = esc(&query_value(&u.email)),
             email = esc(&u.email),
             id = esc(&key),
             reset = ctx.pick("2FA resetten", "Reset 2FA"),
+            login_kind = store.login_needs(u).kind(),
+            login = login_text(&ctx, &store, u),
         );
     }
     body += &format!(
@@ -978,6 +1066,29 @@ async fn helpdesk(
         .into_response()
 }
 
+fn policy_text(ctx: &Ctx, policy: Policy) -> &'static str {
+    match policy {
+        Policy::Mandatory => ctx.pick("2FA verplicht", "2FA mandatory"),
+        Policy::Optional => ctx.pick("2FA optioneel", "2FA optional"),
+    }
+}
+
+/// What `user` needs to log in, in words, for the helpdesk.
+fn login_text(ctx: &Ctx, store: &Store, user: &User) -> &'static str {
+    match store.login_needs(user) {
+        LoginNeeds::Code => ctx.pick("wachtwoord en code", "password and code"),
+        LoginNeeds::Setup if store.was_reset(user) => ctx.pick(
+            "geblokkeerd tot de nieuwe sleutel is bevestigd",
+            "blocked until the new key is confirmed",
+        ),
+        LoginNeeds::Setup => ctx.pick(
+            "geblokkeerd tot 2FA is ingesteld",
+            "blocked until 2FA is set up",
+        ),
+        LoginNeeds::Password => ctx.pick("alleen wachtwoord", "password only"),
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ResetForm {
@@ -1002,14 +1113,34 @@ struct ClockForm {
 }
 
 async fn helpdesk_clock(State(portal): State<Portal>, Form(form): Form<ClockForm>) -> Redirect {
-    let parse = |v: &Option<String>| v.as_deref().and_then(|s| s.trim().parse::<i64>().ok());
+    // A value that is not a whole number, or out of range, is refused and the clock stays.
+    let parse = |v: &str| v.trim().parse::<i64>().ok();
     let mut store = portal.store();
-    if let Some(seconds) = parse(&form.advance_s) {
-        store.advance(seconds);
-    } else if let Some(offset) = parse(&form.offset_s) {
-        store.set_offset(offset);
+    let changed = match (form.advance_s.as_deref(), form.offset_s.as_deref()) {
+        (Some(seconds), _) => parse(seconds).map(|s| store.advance(s)),
+        (None, Some(offset)) => parse(offset).map(|o| store.set_offset(o)),
+        (None, None) => None,
+    };
+    match changed {
+        Some(Ok(())) => Redirect::to("/helpdesk?done=clock"),
+        _ => Redirect::to("/helpdesk?done=bad-clock"),
     }
-    Redirect::to("/helpdesk?done=clock")
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PolicyForm {
+    two_factor: String,
+}
+
+async fn helpdesk_policy(State(portal): State<Portal>, Form(form): Form<PolicyForm>) -> Redirect {
+    match Policy::parse(&form.two_factor) {
+        Some(policy) => {
+            portal.store().set_policy(policy);
+            Redirect::to("/helpdesk?done=policy")
+        }
+        None => Redirect::to("/helpdesk?done=bad-policy"),
+    }
 }
 
 #[cfg(test)]

@@ -7,20 +7,124 @@ use support::{T0, code_at, json_error, json_ok, portal, user_json};
 use tweestap_portal::LINK_VALID_S;
 
 #[test]
-fn demo_user_logs_in_without_a_code_until_2fa_is_on() {
+fn mandatory_2fa_a_new_user_is_sent_to_the_setup_mail() {
     let p = portal();
+    assert_eq!(
+        json_ok(p.get("/api/helpdesk/policy")),
+        json!({ "two_factor": "mandatory" })
+    );
     let (email, password) = p.demo_user();
     assert!(email.ends_with("@example.nl"), "{email}");
     let (other, _) = p.demo_user();
     assert_ne!(email, other, "each demo user is new");
+    // The password alone is not a way in: the first login sends the setup mail.
+    let body = json_error(p.login(&email, &password, None), 401, "setup_required");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Stel tweestapsauthenticatie (2FA) in")
+    );
+    assert!(
+        body["message_nl"]
+            .as_str()
+            .unwrap()
+            .contains("2FA is verplicht")
+    );
+    assert_eq!(body.get("hint"), None, "a first setup, not a reset");
+    let inbox = json_ok(p.get(&format!("/api/inbox?email={email}")));
+    assert_eq!(inbox.as_array().unwrap().len(), 1);
+    json_error(p.login(&email, &password, None), 401, "setup_required");
+    let inbox = json_ok(p.get(&format!("/api/inbox?email={email}")));
+    assert_eq!(inbox.as_array().unwrap().len(), 1, "not sent again");
+    // A wrong code is refused, not ignored; the mail's code confirms and logs in.
+    json_error(
+        p.login(&email, &password, Some("12345")),
+        401,
+        "invalid_code",
+    );
+    let (_, account) = p.scan(&format!(
+        "{}/2fa/qr/{}.png",
+        p.running.url(),
+        inbox[0]["token"].as_str().unwrap()
+    ));
+    let body = json_ok(p.login(&email, &password, Some(&code_at(&account, T0))));
+    assert_eq!(body, json!({ "ok": true, "two_factor": true }));
+    // The account from the login page exists too.
+    json_error(
+        p.login(
+            tweestap_portal::DEMO_EMAIL,
+            tweestap_portal::DEMO_PASSWORD,
+            None,
+        ),
+        401,
+        "setup_required",
+    );
+}
+
+#[test]
+fn optional_2fa_the_password_is_enough_until_a_key_is_confirmed() {
+    let p = portal();
+    let policy = json_ok(p.post("/api/helpdesk/policy", json!({ "two_factor": "optional" })));
+    assert_eq!(policy, json!({ "two_factor": "optional" }));
+    let (email, password) = p.demo_user();
     let body = json_ok(p.login(&email, &password, None));
     assert_eq!(body, json!({ "ok": true, "two_factor": false }));
-    // The account from the login page exists too.
+    // A code for an account without 2FA is refused with the reason, never ignored.
+    json_error(
+        p.login(&email, &password, Some("123456")),
+        401,
+        "not_enabled",
+    );
     json_ok(p.login(
         tweestap_portal::DEMO_EMAIL,
         tweestap_portal::DEMO_PASSWORD,
         None,
     ));
+
+    // After a reset the password is enough again (before 2022), but the old key's code is
+    // explained, and the new key's code confirms it.
+    let (email, password, old) = p.enrolled_user();
+    let reset = json_ok(p.post("/api/helpdesk/reset", json!({ "email": email })));
+    let (_, new) = p.scan(reset["qr_url"].as_str().unwrap());
+    p.set_time(T0 + 30);
+    let body = json_ok(p.login(&email, &password, None));
+    assert_eq!(body, json!({ "ok": true, "two_factor": false }));
+    let body = json_error(
+        p.login(&email, &password, Some(&code_at(&old, T0 + 30))),
+        401,
+        "invalid_code",
+    );
+    assert_eq!(body["hint"], "old_key");
+    let body = json_ok(p.login(&email, &password, Some(&code_at(&new, T0 + 30))));
+    assert_eq!(body, json!({ "ok": true, "two_factor": true }));
+    json_error(p.login(&email, &password, None), 401, "code_required");
+
+    // Bad policy values get a reason and change nothing.
+    for bad in [
+        json!({ "two_factor": "sometimes" }),
+        json!({ "two_factor": true }),
+        json!({}),
+    ] {
+        json_error(p.post("/api/helpdesk/policy", bad), 400, "invalid_request");
+    }
+    json_error(
+        p.post(
+            "/api/helpdesk/policy",
+            json!({ "two_factor": "mandatory", "extra": 1 }),
+        ),
+        400,
+        "invalid_request",
+    );
+    assert_eq!(
+        json_ok(p.get("/api/helpdesk/policy"))["two_factor"],
+        "optional"
+    );
+    json_ok(p.post(
+        "/api/helpdesk/policy",
+        json!({ "two_factor": "Mandatory " }),
+    ));
+    json_error(p.login(&email, &password, None), 401, "code_required");
 }
 
 #[test]
@@ -267,6 +371,127 @@ fn helpdesk_reset_retires_the_old_secret() {
     );
 }
 
+/// Issue 20: after a helpdesk reset, under mandatory 2FA (the default), no login gets in
+/// until the new key is confirmed: not the password alone, not the old key's code, not a
+/// made-up code. Every row of the issue's table, then the way out.
+#[test]
+fn after_a_reset_nothing_gets_in_until_the_new_key_is_confirmed() {
+    let p = portal();
+    let (email, password, old) = p.enrolled_user();
+    json_error(p.login(&email, &password, None), 401, "code_required");
+    let reset = json_ok(p.post("/api/helpdesk/reset", json!({ "email": email })));
+    let me = p.helpdesk_user(&email);
+    assert_eq!(
+        (&me["two_factor"], &me["login"], &me["reset"]),
+        (&json!("pending"), &json!("setup_required"), &json!(true))
+    );
+
+    p.set_time(T0 + 30);
+    let body = json_error(p.login(&email, &password, None), 401, "setup_required");
+    assert_eq!(body["hint"], "reset");
+    assert!(
+        body["message"].as_str().unwrap().contains("replace"),
+        "{body}"
+    );
+    let body = json_error(
+        p.login(&email, &password, Some(&code_at(&old, T0 + 30))),
+        401,
+        "invalid_code",
+    );
+    assert_eq!(body["hint"], "old_key");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("replace the old BLk account in Tweestap"),
+        "{body}"
+    );
+    assert!(
+        body["message_nl"]
+            .as_str()
+            .unwrap()
+            .contains("vervang het oude BLk-account in Tweestap"),
+        "{body}"
+    );
+    let (_, new) = p.scan(reset["qr_url"].as_str().unwrap());
+    let wrong = if code_at(&new, T0 + 30) == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    json_error(p.login(&email, &password, Some(wrong)), 401, "invalid_code");
+    json_error(
+        p.login(&email, "wrong", Some(&code_at(&new, T0 + 30))),
+        401,
+        "wrong_password",
+    );
+    // Still blocked: none of that confirmed anything.
+    json_error(p.login(&email, &password, None), 401, "setup_required");
+
+    // The new key's code confirms the new key and logs in; the mail's link is then used.
+    let body = json_ok(p.login(&email, &password, Some(&code_at(&new, T0 + 30))));
+    assert_eq!(body, json!({ "ok": true, "two_factor": true }));
+    json_error(
+        p.confirm(reset["token"].as_str().unwrap(), &code_at(&new, T0 + 60)),
+        400,
+        "link_used",
+    );
+    json_error(p.login(&email, &password, None), 401, "code_required");
+    p.set_time(T0 + 60);
+    json_ok(p.login(&email, &password, Some(&code_at(&new, T0 + 60))));
+
+    // A link left to expire after a reset: blocked until the helpdesk sends a new mail.
+    p.post("/api/helpdesk/reset", json!({ "email": email }));
+    json_ok(p.post(
+        "/api/helpdesk/clock",
+        json!({ "advance_s": LINK_VALID_S + 60 }),
+    ));
+    let body = json_error(p.login(&email, &password, None), 401, "setup_required");
+    assert_eq!(body["hint"], "link_expired");
+}
+
+/// Issue 17, finding 7 (portal part): every value the helpdesk sets is bounded, and an
+/// out-of-range one is refused with the range instead of being clamped silently.
+#[test]
+fn helpdesk_clock_values_are_bounded_with_a_clear_error() {
+    let p = portal();
+    json_ok(p.post("/api/helpdesk/clock", json!({ "offset_s": -120 })));
+    for body in [
+        json!({ "offset_s": 4_294_967_295_i64 }),
+        json!({ "offset_s": i64::MAX }),
+        json!({ "offset_s": i64::MIN }),
+        json!({ "advance_s": i64::MAX }),
+        json!({ "advance_s": 3_153_600_121_i64 }),
+    ] {
+        let error = json_error(
+            p.post("/api/helpdesk/clock", body.clone()),
+            400,
+            "invalid_request",
+        );
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("-3153600000 to 3153600000"),
+            "{body}: {error}"
+        );
+    }
+    json_error(
+        p.post("/api/helpdesk/clock", json!({ "offset_s": 1e12 })),
+        400,
+        "invalid_request",
+    );
+    assert_eq!(
+        json_ok(p.get("/api/helpdesk/clock"))["offset_s"],
+        -120,
+        "refused values leave the clock alone"
+    );
+    json_ok(p.post(
+        "/api/helpdesk/clock",
+        json!({ "offset_s": 3_153_600_000_i64 }),
+    ));
+}
+
 #[test]
 fn expected_code_users_and_inbox_for_testers() {
     let p = portal();
@@ -293,14 +518,10 @@ fn expected_code_users_and_inbox_for_testers() {
         "unknown_user",
     );
 
-    let users = json_ok(p.get("/api/helpdesk/users"));
-    let me = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["email"] == email.as_str())
-        .unwrap();
+    let me = p.helpdesk_user(&email);
     assert_eq!(me["two_factor"], "pending");
+    assert_eq!(me["login"], "setup_required");
+    assert_eq!(me["reset"], false);
     assert_eq!(me["mails"], 1);
 
     let inbox = json_ok(p.get(&format!("/api/inbox?email={email}")));
@@ -360,7 +581,7 @@ fn bad_requests_get_reasons_not_crashes() {
         .body(user_json(&email, &password).to_string())
         .send()
         .unwrap();
-    json_ok(response);
+    json_error(response, 401, "setup_required");
 
     // Requests that name another host are refused (DNS rebinding).
     let response = p
@@ -379,7 +600,7 @@ fn bad_requests_get_reasons_not_crashes() {
     json_ok(response);
 
     // The portal still serves after all that.
-    json_ok(p.login(&email, &password, None));
+    json_error(p.login(&email, &password, None), 401, "setup_required");
 }
 
 #[test]

@@ -165,21 +165,22 @@ fn the_whole_journey_in_dutch() {
     assert_eq!(page.status, 401);
     assert!(page.has("Het wachtwoord klopt niet."));
 
-    // Log in → Mijn account → Mijn Profiel → 2FA inschakelen.
+    // 2FA is mandatory: the password alone does not get in; the code page says to set up
+    // 2FA from the mail, which the portal has just sent.
     let page = b.post("/login", &[("email", &email), ("password", &password)]);
-    assert_eq!((page.status, page.path.as_str()), (200, "/home"));
-    assert!(page.has("Mijn account") && page.has("id=\"menu-profile\""));
-    let page = b.get("/profile");
-    assert!(page.has("Tweestapsverificatie"));
-    assert_eq!(page.text("twofa-status"), "Uit");
-    assert_eq!(page.attr("enable-2fa", "href"), "/profile/2fa");
-    let page = b.get("/profile/2fa");
-    assert!(page.has("Vul ter bevestiging uw wachtwoord in."));
-    let page = b.post("/profile/2fa", &[("password", "wrong")]);
-    assert_eq!(page.status, 401);
-    let page = b.post("/profile/2fa", &[("password", &password)]);
-    assert_eq!(page.status, 200);
-    assert!(page.has("id=\"mail-sent\""));
+    assert_eq!((page.status, page.path.as_str()), (200, "/login/code"));
+    assert!(
+        page.text("setup-required").starts_with("2FA is verplicht"),
+        "{}",
+        page.html
+    );
+    assert!(page.has("Stel tweestapsauthenticatie (2FA) in"));
+    assert_eq!(page.attr("setup-inbox", "href"), "/inbox");
+    assert_eq!(b.get("/home").path, "/login", "not logged in");
+    let page = b.post("/login/code", &[("code", "000000")]);
+    assert_eq!(page.status, 400);
+    assert!(page.has("De code klopt niet."), "a code is never ignored");
+    assert!(page.has("id=\"setup-required\""));
 
     // The inbox has the mail; its link opens the QR page.
     let page = b.get("/inbox");
@@ -213,12 +214,9 @@ fn the_whole_journey_in_dutch() {
     let page = b.post(&setup, &[("code", &code_at(&account, T0))]);
     assert_eq!(page.status, 200);
     assert!(page.has("id=\"confirmed\""));
-    assert_eq!(b.get("/profile").text("twofa-status"), "Aan");
+    assert!(page.has("href=\"/login\""), "on to log in");
 
-    // Log out; the next login asks for a code, and a used code is refused.
-    let page = b.post("/logout", &[]);
-    assert_eq!(page.path, "/login");
-    assert_eq!(b.get("/home").path, "/login");
+    // Now the login asks for a code, and a used code is refused.
     let page = b.post("/login", &[("email", &email), ("password", &password)]);
     assert_eq!(page.path, "/login/code");
     assert!(page.has("id=\"code\""));
@@ -232,6 +230,128 @@ fn the_whole_journey_in_dutch() {
     assert!(page.has("Wacht op de volgende code"), "{}", page.html);
     let page = b.post("/login/code", &[("code", &code_at(&account, T0 + 30))]);
     assert_eq!((page.status, page.path.as_str()), (200, "/home"));
+    assert_eq!(b.get("/profile").text("twofa-status"), "Aan");
+}
+
+/// Optional 2FA (before 2022), switched on the helpdesk page: the password is enough, and
+/// 2FA is set up from Mijn Profiel.
+#[test]
+fn the_optional_era_sets_up_2fa_from_the_profile() {
+    let p = portal();
+    let mut b = Browser::new(&p);
+    let page = b.post("/helpdesk/policy", &[("two_factor", "optional")]);
+    assert!(page.has("id=\"helpdesk-done\""));
+    assert_eq!(page.attr("policy-state", "data-policy"), "optional");
+    let page = b.post("/helpdesk/policy", &[("two_factor", "often")]);
+    assert!(page.has("id=\"error\""), "{}", page.html);
+    assert_eq!(page.attr("policy-state", "data-policy"), "optional");
+
+    let (email, password) = p.demo_user();
+    let page = b.post("/login", &[("email", &email), ("password", &password)]);
+    assert_eq!((page.status, page.path.as_str()), (200, "/home"));
+    assert!(page.has("Mijn account") && page.has("id=\"menu-profile\""));
+    let page = b.get("/profile");
+    assert!(page.has("Tweestapsverificatie"));
+    assert_eq!(page.text("twofa-status"), "Uit");
+    assert_eq!(page.attr("enable-2fa", "href"), "/profile/2fa");
+    let page = b.get("/profile/2fa");
+    assert!(page.has("Vul ter bevestiging uw wachtwoord in."));
+    let page = b.post("/profile/2fa", &[("password", "wrong")]);
+    assert_eq!(page.status, 401);
+    let page = b.post("/profile/2fa", &[("password", &password)]);
+    assert_eq!(page.status, 200);
+    assert!(page.has("id=\"mail-sent\""));
+    assert!(
+        b.get("/profile")
+            .text("twofa-status")
+            .starts_with("Wacht op bevestiging")
+    );
+}
+
+/// Issue 20 on the pages: after a helpdesk reset (mandatory 2FA) the helpdesk page says the
+/// user is blocked, the login says why, the old key's code is explained, and only the new
+/// key's code gets in.
+#[test]
+fn after_a_reset_the_pages_block_until_the_new_key_is_confirmed() {
+    let p = portal();
+    let (email, password, old) = p.enrolled_user();
+    let key = email.to_lowercase();
+    let mut b = Browser::new(&p);
+    let page = b.get("/helpdesk");
+    assert_eq!(page.attr("policy-state", "data-policy"), "mandatory");
+    assert_eq!(page.text(&format!("login-{key}")), "wachtwoord en code");
+    let page = b.post("/helpdesk/reset", &[("email", &email)]);
+    assert!(page.has("id=\"helpdesk-done\""));
+    assert_eq!(
+        page.text(&format!("login-{key}")),
+        "geblokkeerd tot de nieuwe sleutel is bevestigd"
+    );
+    assert!(page.text(&format!("state-{key}")).starts_with("gereset"));
+    let token = p.running.portal().store().mails_for(&email)[0]
+        .token
+        .clone();
+    let (_, new) = p.scan(&p.url(&format!("/2fa/qr/{token}.png")));
+
+    p.set_time(T0 + 30);
+    let page = b.post("/login", &[("email", &email), ("password", &password)]);
+    assert_eq!(page.path, "/login/code");
+    let setup = page.text("setup-required");
+    assert!(
+        setup.contains("De helpdesk heeft uw 2FA gereset"),
+        "{setup}"
+    );
+    assert_eq!(
+        b.get("/home").path,
+        "/login",
+        "not in with the password alone"
+    );
+    let page = b.post("/login/code", &[("code", &code_at(&old, T0 + 30))]);
+    assert_eq!(page.status, 400);
+    assert!(
+        page.text("error")
+            .contains("vervang het oude BLk-account in Tweestap"),
+        "{}",
+        page.html
+    );
+    assert_eq!(b.get("/home").path, "/login");
+
+    // The same in English.
+    let page = b.get("/login/code?lang=en");
+    assert!(page.text("setup-required").starts_with("2FA is mandatory"));
+    let page = b.post("/login/code?lang=en", &[("code", &code_at(&old, T0 + 30))]);
+    assert!(
+        page.text("error")
+            .contains("replace the old BLk account in Tweestap")
+    );
+
+    // The new key's code confirms it and logs in.
+    let page = b.post("/login/code", &[("code", &code_at(&new, T0 + 30))]);
+    assert_eq!((page.status, page.path.as_str()), (200, "/home"));
+    assert_eq!(b.get("/profile").text("twofa-status"), "Aan");
+    assert_eq!(
+        b.get("/helpdesk").text(&format!("login-{key}")),
+        "wachtwoord en code"
+    );
+}
+
+#[test]
+fn helpdesk_clock_form_refuses_values_out_of_range() {
+    let p = portal();
+    let mut b = Browser::new(&p);
+    let page = b.post("/helpdesk/clock", &[("offset_s", "-120")]);
+    assert_eq!(page.text("clock-offset"), "-120 s");
+    for bad in ["4294967295000", "9223372036854775807", "soon", ""] {
+        let page = b.post("/helpdesk/clock", &[("offset_s", bad)]);
+        assert!(
+            page.text("error").contains("3153600000"),
+            "{bad}: {}",
+            page.html
+        );
+        assert_eq!(page.text("clock-offset"), "-120 s", "{bad}: unchanged");
+    }
+    let page = b.post("/helpdesk/clock", &[("advance_s", "3153600121")]);
+    assert!(page.has("id=\"error\""));
+    assert_eq!(page.text("clock-offset"), "-120 s");
 }
 
 #[test]

@@ -128,6 +128,18 @@ impl TestPortal {
         )
     }
 
+    /// The row of `email` in `GET /api/helpdesk/users`.
+    pub fn helpdesk_user(&self, email: &str) -> Value {
+        let users = json_ok(self.get("/api/helpdesk/users"));
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == email)
+            .unwrap_or_else(|| panic!("{email} not in {users}"))
+            .clone()
+    }
+
     /// A user enrolled with 2FA on: (email, password, account), confirmed at the user's
     /// current time.
     pub fn enrolled_user(&self) -> (String, String, Account) {
