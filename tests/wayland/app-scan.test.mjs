@@ -4,11 +4,11 @@
 // is added. Run by tests/wayland/app.sh inside tests/wayland/session.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { FIXTURES, cliCode, createVault, launch, newHome, quit, setClipboardClearSeconds, shownRows } from "../e2e/helpers.mjs";
+import { APP, FIXTURES, byId, cliCode, createVault, launch, newHome, quit, setClipboardClearSeconds, shownRows } from "../e2e/helpers.mjs";
 
 const QR_FILE = "uri__unicode-dutch-encoded.png";
 const qrText = JSON.parse(readFileSync(join(FIXTURES, "qr/index.json"), "utf8")).items.find(
@@ -91,6 +91,18 @@ describe("The app on Wayland (sway)", () => {
     assert.match(wlPaste(["-l"]), /x-kde-passwordManagerHint/, "offered with the password-manager hint");
     await sleep(4500);
     assert.equal(wlPaste(["-n"]), "", "cleared after 3 s");
+  });
+
+  it("hands a second launch with an otpauth:// link to the running app (single instance)", async () => {
+    const { session, home } = app;
+    const uri = byId("basic-google-example").input;
+    const second = spawnSync(APP, [uri], {
+      env: { ...process.env, HOME: home, XDG_DATA_HOME: `${home}/.local/share`, XDG_CONFIG_HOME: `${home}/.config` },
+      timeout: 20000,
+    });
+    assert.equal(second.status, 0, `the second instance exited (signal ${second.signal})`);
+    await session.waitFor('[data-testid="link-opened"]', { timeoutMs: 20000 });
+    assert.equal(swayWindows().filter((w) => /tweestap/i.test(`${w.appId}`)).length, 1, "still one Tweestap window");
   });
 
   it("explains that the desktop's own settings set a global shortcut here", async () => {
