@@ -180,14 +180,15 @@ export async function setClipboardClearSeconds(session, seconds) {
 
 /** Every shown row: its code, the instant it was computed for, and the visible text. */
 export async function shownRows(session) {
-  const rows = [];
-  for (const el of await session.findAll('[data-testid="code"]')) {
-    rows.push({
-      code: await session.attribute(el, "data-code"),
-      atMs: Number(await session.attribute(el, "data-at-ms")),
-      text: await session.text(el),
-    });
-  }
+  // One script reads every row at once: read attribute by attribute over WebDriver, a row
+  // could step to its next code between its code and its instant (seen once in 55 tests).
+  const rows = await session.execute(
+    `return [...document.querySelectorAll('[data-testid="code"]')].map((el) => ({
+       code: el.getAttribute("data-code"),
+       atMs: Number(el.getAttribute("data-at-ms")),
+       text: el.innerText,
+     }));`,
+  );
   return rows;
 }
 
