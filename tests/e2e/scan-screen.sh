@@ -6,7 +6,9 @@
 #
 # Needs xvfb-run, ImageMagick (display, convert), xwininfo and python3 (scripts/install-deps).
 # Without an argument the debug CLI is built first. With SCAN_SCREEN_BENCH=N it also times N
-# capture-and-decode runs of a 1920x1080 screen showing a QR code (use a release build):
+# capture-and-decode runs of a 1920x1080 screen showing a QR code, then N of the same screen
+# covered by a busy picture without one (SCAN_SCREEN_NO_CODE=IMAGE, e.g. a corpus negative;
+# default a generated plasma with text). Use a release build:
 #   cargo build --release -p tweestap-cli && SCAN_SCREEN_BENCH=20 tests/e2e/scan-screen.sh target/release/tweestap
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -104,11 +106,31 @@ out="$("$BIN" scan --screen --json)" && python3 -c 'import json,sys; d=json.load
 
 if [ -n "${SCAN_SCREEN_BENCH:-}" ]; then
   show bench "$tmp/normal.png" || { echo "scan-screen: could not show the bench image" >&2; exit 1; }
-  times=()
-  for i in $(seq 1 "$SCAN_SCREEN_BENCH"); do
-    times+=("$("$BIN" scan --screen --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert [c for r in d["results"] for c in r["codes"]]; print(d["decode_ms"])')")
+  time_scans() { # label want-codes(1|0)
+    local times=() i
+    for i in $(seq 1 "$SCAN_SCREEN_BENCH"); do
+      times+=("$("$BIN" scan --screen --json | python3 -c 'import json,sys; d=json.load(sys.stdin); n=len([c for r in d["results"] for c in r["codes"]]); assert (n>0)==(sys.argv[1]=="1"), d; print(d["decode_ms"])' "$2")")
+    done
+    python3 -c 'import statistics,sys; t=sorted(map(float,sys.argv[2:])); print(f"screen 1920x1080 {sys.argv[1]}, capture+decode over {len(t)} runs: median {statistics.median(t):.1f} ms, p95 {t[min(len(t)-1,round(0.95*(len(t)-1)))]:.1f} ms, min {t[0]:.1f} ms")' "$1" "${times[@]}"
+  }
+  time_scans "with a code" 1
+  kill "$pid" 2>/dev/null || true
+  no_code="${SCAN_SCREEN_NO_CODE:-$tmp/no-code.png}"
+  if [ -z "${SCAN_SCREEN_NO_CODE:-}" ]; then
+    "$CONVERT" -size 1920x1080 -seed 7 plasma:steelblue-khaki -font DejaVu-Sans -pointsize 28 -fill black \
+      -annotate +120+200 'Inloggen bij het BLk-portaal: vul de code in' \
+      -annotate +120+260 'Beter Leven keurmerk - Mijn account - Beveiliging' "$no_code"
+  fi
+  # Full screen, so nothing else (the previous window, the root) is what gets decoded.
+  display -title tweestap-bench-no-code -geometry 1920x1080+0+0 -resize 1920x1080! "$no_code" &
+  pid=$!
+  pids+=("$pid")
+  for i in $(seq 1 100); do
+    xwininfo -name tweestap-bench-no-code 2>/dev/null | grep -q IsViewable && break
+    sleep 0.1
   done
-  python3 -c 'import statistics,sys; t=sorted(map(float,sys.argv[1:])); print(f"screen 1920x1080 capture+decode over {len(t)} runs: median {statistics.median(t):.1f} ms, p95 {t[min(len(t)-1,round(0.95*(len(t)-1)))]:.1f} ms, min {t[0]:.1f} ms")' "${times[@]}"
+  sleep 0.5
+  time_scans "without a code" 0
 fi
 
 echo "$passed passed, $failed failed"

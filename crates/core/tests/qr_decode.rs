@@ -199,3 +199,27 @@ fn missing_file_is_a_clear_error() {
     assert_eq!(err.kind(), "file_not_found");
     assert!(err.to_string().contains("/nonexistent/qr.png"));
 }
+
+#[test]
+fn a_located_but_unreadable_symbol_is_reported_and_a_blank_page_reports_none() {
+    // The costly upscaled pass runs only after a pass located a symbol it could not read, so
+    // that signal must be there: 1.2 px modules, smoothed, are located but not read.
+    let (path, _) = &items()[0];
+    let grey = luma_of(path);
+    let small = imageops::resize(
+        &grey,
+        grey.width() / 5,
+        grey.height() / 5,
+        imageops::FilterType::Triangle,
+    );
+    let mut page = GrayImage::from_pixel(1280, 720, Luma([250]));
+    imageops::overlay(&mut page, &small, 600, 300);
+    let mut texts = Vec::new();
+    let outcome = qr::run_pass(qr::Pass::Full, &page, &mut texts).unwrap();
+    assert!(texts.is_empty(), "read at 1.2 px per module: {texts:?}");
+    assert!(outcome.unreadable > 0);
+
+    let blank = GrayImage::from_pixel(1280, 720, Luma([250]));
+    let outcome = qr::run_pass(qr::Pass::Full, &blank, &mut texts).unwrap();
+    assert_eq!(outcome.unreadable, 0);
+}

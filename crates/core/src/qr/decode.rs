@@ -177,7 +177,8 @@ pub fn decode_file(path: &Path) -> Result<Vec<String>, QrError> {
 
 /// zxing-cpp's reader for QR codes only. `try_invert` makes it retry every image inverted
 /// (light-on-dark codes); `try_downscale` adds downscaled copies *after* the full-resolution
-/// attempt, so small modules are never lost to it.
+/// attempt, so small modules are never lost to it. `return_errors` also reports symbols that
+/// were located but not read: they are what makes the costly [`Pass::Upscaled`] worth trying.
 fn reader(binarizer: Binarizer, downscale: bool) -> BarcodeReader {
     BarcodeReader::new()
         .formats([BarcodeFormat::QRCode])
@@ -185,7 +186,16 @@ fn reader(binarizer: Binarizer, downscale: bool) -> BarcodeReader {
         .try_rotate(true)
         .try_invert(true)
         .try_downscale(downscale)
+        .return_errors(true)
         .binarizer(binarizer)
+}
+
+/// What one decoder call saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[doc(hidden)]
+pub struct PassOutcome {
+    /// Symbols located but not read (damaged, too small, too blurred).
+    pub unreadable: usize,
 }
 
 /// One decoder call on a grey image; texts are appended to `out` (no duplicates).
@@ -195,7 +205,7 @@ fn read_into(
     height: u32,
     opts: &BarcodeReader,
     out: &mut Vec<String>,
-) -> Result<(), QrError> {
+) -> Result<PassOutcome, QrError> {
     let view = ImageView::from_slice(data, width, height, ZxFormat::Lum).map_err(|e| {
         QrError::Decoder {
             detail: e.to_string(),
@@ -204,8 +214,10 @@ fn read_into(
     let codes = opts.from(view).map_err(|e| QrError::Decoder {
         detail: e.to_string(),
     })?;
+    let mut outcome = PassOutcome::default();
     for code in codes {
         if !code.is_valid() {
+            outcome.unreadable += 1;
             continue;
         }
         // Raw bytes as UTF-8 (what otpauth producers write, with or without an ECI); the
@@ -219,7 +231,7 @@ fn read_into(
             out.push(text);
         }
     }
-    Ok(())
+    Ok(outcome)
 }
 
 /// The extra attempts after the first full-resolution read, in order.
@@ -261,7 +273,11 @@ pub const PASSES: [Pass; 3] = [Pass::Full, Pass::GlobalHistogram, Pass::Upscaled
 
 /// Runs one pass; texts are appended to `out`.
 #[doc(hidden)]
-pub fn run_pass(pass: Pass, img: &GrayImage, out: &mut Vec<String>) -> Result<(), QrError> {
+pub fn run_pass(
+    pass: Pass,
+    img: &GrayImage,
+    out: &mut Vec<String>,
+) -> Result<PassOutcome, QrError> {
     let (w, h) = img.dimensions();
     match pass {
         Pass::Full => read_into(
@@ -277,7 +293,7 @@ pub fn run_pass(pass: Pass, img: &GrayImage, out: &mut Vec<String>) -> Result<()
         }
         Pass::Upscaled => {
             if u64::from(w) * u64::from(h) * 4 > MAX_UPSCALED_PIXELS {
-                return Ok(());
+                return Ok(PassOutcome::default());
             }
             let up =
                 image::imageops::resize(img, w * 2, h * 2, image::imageops::FilterType::Triangle);
@@ -394,9 +410,15 @@ pub fn decode_luma_with(img: &GrayImage, effort: Effort) -> Result<Vec<String>, 
         Effort::Thorough => &PASSES,
     };
     let mut tried = 0;
+    let mut unreadable = 0;
     for pass in passes {
+        // Upscaling costs ~40× a full read (a 1080p image becomes 4K) and only helps symbols
+        // the decoder located but could not read; without one, "no code" is the answer.
+        if *pass == Pass::Upscaled && unreadable == 0 {
+            continue;
+        }
         tried += 1;
-        run_pass(*pass, img, &mut out)?;
+        unreadable += run_pass(*pass, img, &mut out)?.unreadable;
         if !out.is_empty() {
             break;
         }

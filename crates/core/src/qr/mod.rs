@@ -15,7 +15,7 @@ mod found;
 
 pub use classify::{NO_CODE_ADVICE, QrContent, classify, not_2fa_message};
 #[doc(hidden)]
-pub use decode::{ALL_PASSES, PASSES, Pass, run_pass};
+pub use decode::{ALL_PASSES, PASSES, Pass, PassOutcome, run_pass};
 pub use decode::{
     Effort, MAX_FILE_BYTES, MAX_PIXELS, MAX_SIDE, decode_bytes, decode_file, decode_image,
     decode_luma, decode_luma_with, load_image, load_image_file, to_luma,
