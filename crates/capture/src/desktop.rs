@@ -11,8 +11,9 @@ pub enum Desktop {
     Gnome,
     /// KDE Plasma (KWin): xdg-desktop-portal-kde.
     Kde,
-    /// wlroots compositors (sway, Hyprland, river, Wayfire, labwc, …): xdg-desktop-portal-wlr,
-    /// which runs `grim`.
+    /// wlroots compositors (sway, river, Wayfire, labwc, dwl): xdg-desktop-portal-wlr, which
+    /// runs `grim`. Hyprland and niri are not: they have portals of their own (-hyprland, and
+    /// niri uses -gnome's), so they count as [`Desktop::Other`].
     Wlroots,
     /// Anything else, or not known.
     Other,
@@ -26,9 +27,7 @@ impl Desktop {
     }
 
     pub fn from_current_desktop(value: Option<&str>) -> Desktop {
-        const WLROOTS: [&str; 8] = [
-            "sway", "wlroots", "hyprland", "river", "wayfire", "labwc", "niri", "dwl",
-        ];
+        const WLROOTS: [&str; 6] = ["sway", "wlroots", "river", "wayfire", "labwc", "dwl"];
         let names: Vec<String> = value
             .unwrap_or_default()
             .split(':')
@@ -68,7 +67,7 @@ impl Desktop {
                 "install xdg-desktop-portal, xdg-desktop-portal-wlr and grim (Debian/Ubuntu: sudo apt install xdg-desktop-portal-wlr grim; Fedora: sudo dnf install xdg-desktop-portal-wlr grim; Arch: sudo pacman -S xdg-desktop-portal-wlr grim), then log out and in again"
             }
             Desktop::Other => {
-                "install xdg-desktop-portal with the portal backend for your desktop (xdg-desktop-portal-gnome, -kde or -wlr), then log out and in again"
+                "install xdg-desktop-portal with the portal backend for your desktop (xdg-desktop-portal-gnome, -kde, -wlr or -hyprland), then log out and in again"
             }
         }
     }
@@ -101,7 +100,9 @@ mod tests {
         assert_eq!(of("ubuntu:GNOME"), Desktop::Gnome);
         assert_eq!(of("KDE"), Desktop::Kde);
         assert_eq!(of("sway"), Desktop::Wlroots);
-        assert_eq!(of("Hyprland"), Desktop::Wlroots);
+        assert_eq!(of("river"), Desktop::Wlroots);
+        assert_eq!(of("Hyprland"), Desktop::Other);
+        assert_eq!(of("niri"), Desktop::Other);
         assert_eq!(of("XFCE"), Desktop::Other);
         assert_eq!(Desktop::from_current_desktop(None), Desktop::Other);
     }

@@ -8,6 +8,8 @@
 //! - [`clipboard`]: an image on the clipboard (arboard).
 //! - [`file`]: image files (PNG, JPEG, GIF, BMP, WebP) with size limits.
 
+#[cfg(target_os = "linux")]
+mod app_id;
 pub mod camera;
 pub mod clipboard;
 pub mod desktop;

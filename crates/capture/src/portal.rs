@@ -21,10 +21,9 @@ const PORTAL_PATH: &str = "/org/freedesktop/portal/desktop";
 const SCREENSHOT: &str = "org.freedesktop.portal.Screenshot";
 const STORE: &str = "org.freedesktop.impl.portal.PermissionStore";
 const STORE_PATH: &str = "/org/freedesktop/impl/portal/PermissionStore";
-/// The permission store's table and entry for screenshots; unsandboxed apps have app id "".
+/// The permission store's table and entry for screenshots, keyed by app id (see [`app_id`]).
 const STORE_TABLE: &str = "screenshot";
 const STORE_ID: &str = "screenshot";
-const HOST_APP: &str = "";
 
 /// What the desktop's permission store says about non-interactive screenshots for us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +78,6 @@ fn is_missing_service(e: &zbus::Error) -> bool {
             "org.freedesktop.DBus.Error.UnknownMethod",
             "org.freedesktop.DBus.Error.UnknownInterface",
             "org.freedesktop.DBus.Error.UnknownObject",
-            "org.freedesktop.DBus.Error.InvalidArgs",
             "org.freedesktop.DBus.Error.Spawn.ChildExited",
             "org.freedesktop.DBus.Error.Spawn.ExecFailed",
         ]
@@ -136,11 +134,11 @@ async fn permission_in_store(bus: &zbus::Connection) -> ScreenshotPermission {
     else {
         return ScreenshotPermission::Unknown;
     };
-    match apps
-        .get(HOST_APP)
-        .and_then(|p| p.first())
-        .map(String::as_str)
-    {
+    let answer = crate::app_id::candidates()
+        .iter()
+        .find_map(|id| apps.get(id))
+        .and_then(|p| p.first().cloned());
+    match answer.as_deref() {
         Some("yes") => ScreenshotPermission::Granted,
         Some("no") => ScreenshotPermission::Denied,
         _ => ScreenshotPermission::NotAsked,
@@ -155,15 +153,25 @@ pub fn forget_screenshot_refusal() -> Result<bool, CaptureError> {
         if permission_in_store(&bus).await != ScreenshotPermission::Denied {
             return Ok(false);
         }
-        bus.call_method(
-            Some(STORE),
-            STORE_PATH,
-            Some(STORE),
-            "DeletePermission",
-            &(STORE_TABLE, STORE_ID, HOST_APP),
-        )
-        .await
-        .map_err(call_failed)?;
+        // Under every id the portal may know us by: which one it uses depends on its version.
+        for id in crate::app_id::candidates() {
+            match bus
+                .call_method(
+                    Some(STORE),
+                    STORE_PATH,
+                    Some(STORE),
+                    "DeletePermission",
+                    &(STORE_TABLE, STORE_ID, id.as_str()),
+                )
+                .await
+            {
+                Ok(_) => {}
+                Err(e)
+                    if error_name(&e)
+                        .is_some_and(|n| n == "org.freedesktop.portal.Error.NotFound") => {}
+                Err(e) => return Err(call_failed(e)),
+            }
+        }
         Ok(true)
     })
 }
@@ -245,7 +253,14 @@ async fn request_screenshot(deadline: Instant, seconds: u64) -> Result<RgbaImage
         &(SCREENSHOT, "version"),
     )
     .await
-    .map_err(call_failed)?;
+    .map_err(|e| {
+        // A portal without the Screenshot interface says it has no such property.
+        if error_name(&e).is_some_and(|n| n == "org.freedesktop.DBus.Error.InvalidArgs") {
+            portal_unavailable(e.to_string())
+        } else {
+            call_failed(e)
+        }
+    })?;
 
     let unique = bus
         .unique_name()
@@ -256,7 +271,7 @@ async fn request_screenshot(deadline: Instant, seconds: u64) -> Result<RgbaImage
     let path = OwnedObjectPath::try_from(path).map_err(|e| CaptureError::ScreenCaptureFailed {
         detail: format!("no request path for the portal: {e}"),
     })?;
-    let request = request_proxy(&bus, path.clone())
+    let mut request = request_proxy(&bus, path.clone())
         .await
         .map_err(call_failed)?;
     let mut responses = request
@@ -284,8 +299,8 @@ async fn request_screenshot(deadline: Instant, seconds: u64) -> Result<RgbaImage
             detail: format!("the portal gave an unexpected answer: {e}"),
         })?;
     if handle != path {
-        // Portals older than 0.9 pick their own path; listen there instead.
-        let request = request_proxy(&bus, handle).await.map_err(call_failed)?;
+        // Portals older than 0.9 pick their own path; listen (and close) there instead.
+        request = request_proxy(&bus, handle).await.map_err(call_failed)?;
         responses = request
             .receive_signal("Response")
             .await

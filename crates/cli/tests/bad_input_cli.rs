@@ -472,3 +472,21 @@ fn hundred_thousand_accounts() {
     );
     assert!(started.elapsed().as_secs() < 180);
 }
+
+#[test]
+fn scan_timeouts_that_are_not_seconds_are_usage_errors() {
+    for bad in ["nan", "inf", "-1", "86401", "soon"] {
+        let run = tweestap(&["scan", "--screen", &format!("--timeout={bad}")]);
+        assert_eq!(run.code, 2, "--timeout {bad}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("number of seconds"),
+            "--timeout {bad}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("panicked"),
+            "--timeout {bad}: {}",
+            run.stderr
+        );
+    }
+}

@@ -35,7 +35,7 @@ pub struct Args {
 
     /// Seconds to keep looking with --camera (default 30), or to wait for the desktop's
     /// answer with --screen on Wayland (default 120: GNOME asks the person once).
-    #[arg(long, value_name = "S", conflicts_with_all = ["files", "clipboard"])]
+    #[arg(long, value_name = "S", conflicts_with_all = ["files", "clipboard"], value_parser = parse_seconds)]
     pub timeout: Option<f64>,
 
     /// With --screen: forget an earlier refusal of screenshots (GNOME's permission store),
@@ -91,10 +91,7 @@ fn collect(args: &Args) -> Vec<Outcome> {
             result: Err(e),
         },
     };
-    let seconds = |default: Duration| {
-        args.timeout
-            .map_or(default, |s| Duration::from_secs_f64(s.clamp(0.0, 86_400.0)))
-    };
+    let seconds = |default: Duration| args.timeout.map_or(default, Duration::from_secs_f64);
     if args.screen {
         if args.ask_again
             && let Err(e) = screen::ask_again()
@@ -182,4 +179,12 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         }
     }
     Ok(ExitCode::from(exit))
+}
+
+/// A number of seconds from 0 to a day (`nan`, `inf` and negative numbers are refused).
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(s) if (0.0..=86_400.0).contains(&s) => Ok(s),
+        _ => Err(format!("{text} is not a number of seconds from 0 to 86400")),
+    }
 }
