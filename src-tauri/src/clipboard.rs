@@ -119,6 +119,11 @@ pub fn copy_code(
     if let Ok(mut copied) = state.clipboard.copied.lock() {
         *copied = Some(Zeroizing::new(code.clone()));
     }
+    // A lock between reading the code and recording it found nothing to clear: clear it now.
+    if state.slot().map(|slot| slot.is_none()).unwrap_or(true) {
+        state.clipboard.clear_ours();
+        return Err(UiError::locked());
+    }
     let generation = state.clipboard.generation.fetch_add(1, Ordering::SeqCst) + 1;
     let clear_after_s = state.settings().get().clipboard_clear_s;
     log::debug!("code of account {id} copied; cleared after {clear_after_s} s");

@@ -95,7 +95,12 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
     if old.is_none() && new.is_none() {
         return Ok(());
     }
-    if new.is_some() && !global_shortcuts_available() {
+    if !global_shortcuts_available() {
+        // A shortcut saved in an X11 session stays stored for the next one; only a new claim
+        // is refused, or every settings save on Wayland would fail over it.
+        if new.is_none() || new == old {
+            return Ok(());
+        }
         return Err(UiError {
             kind: "shortcut_not_on_wayland".to_owned(),
             message: format!(

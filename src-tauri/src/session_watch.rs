@@ -68,13 +68,19 @@ async fn watch_logind(app: &AppHandle) -> zbus::Result<()> {
     )
     .await?;
     let mut sleeps = manager.receive_signal("PrepareForSleep").await?;
-    // This login session's object ("auto" is the caller's session), for its Lock signal.
-    let session_path: zbus::zvariant::OwnedObjectPath =
-        manager.call("GetSession", &("auto",)).await?;
-    let session =
-        zbus::Proxy::new(&bus, LOGIND, session_path, "org.freedesktop.login1.Session").await?;
-    let mut locks = session.receive_signal("Lock").await?;
-    log::debug!("watching logind's PrepareForSleep and Lock");
+    // Started outside a login session (from a service, over ssh) there is no session to watch
+    // for Lock, but sleep still locks.
+    let mut locks = match session_locks(&bus, &manager).await {
+        Ok(locks) => Some(locks),
+        Err(e) => {
+            log::debug!("not watching logind's Lock ({e})");
+            None
+        }
+    };
+    log::debug!(
+        "watching logind's PrepareForSleep{}",
+        if locks.is_some() { " and Lock" } else { "" }
+    );
     loop {
         let event = futures_lite::future::or(
             async {
@@ -84,7 +90,12 @@ async fn watch_logind(app: &AppHandle) -> zbus::Result<()> {
                     .map(|m| m.body().deserialize::<bool>().unwrap_or(false))
                     .map(|going| going.then_some("the system is going to sleep"))
             },
-            async { locks.next().await.map(|_| Some("the session was locked")) },
+            async {
+                match locks.as_mut() {
+                    Some(locks) => locks.next().await.map(|_| Some("the session was locked")),
+                    None => futures_lite::future::pending().await,
+                }
+            },
         )
         .await;
         match event {
@@ -93,4 +104,21 @@ async fn watch_logind(app: &AppHandle) -> zbus::Result<()> {
             Some(None) => {}
         }
     }
+}
+
+/// This login session's `Lock` signals ("auto" is the caller's session).
+async fn session_locks(
+    bus: &zbus::Connection,
+    manager: &zbus::Proxy<'_>,
+) -> zbus::Result<zbus::proxy::SignalStream<'static>> {
+    let session_path: zbus::zvariant::OwnedObjectPath =
+        manager.call("GetSession", &("auto",)).await?;
+    let session = zbus::Proxy::new(
+        bus,
+        "org.freedesktop.login1",
+        session_path,
+        "org.freedesktop.login1.Session",
+    )
+    .await?;
+    session.receive_signal("Lock").await
 }

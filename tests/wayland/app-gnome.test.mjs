@@ -52,8 +52,8 @@ describe("The app on GNOME (Wayland)", () => {
     // Another tab and back: the panel asks again how the desktop takes screenshots.
     await session.click(await session.find('[data-testid="tab-link"]'));
     await session.click(await session.find('[data-testid="tab-screen"]'));
-    await session.waitFor('[data-testid="scan-screen"]');
-    await sleep(1000);
+    // Once the panel knows how this desktop takes screenshots, the hint would be there.
+    await session.waitFor('[data-capture="portal"] [data-testid="scan-screen"]', { timeoutMs: 10000 });
     assert.equal((await session.findAll('[data-testid="scan-screen-asks-first"]')).length, 0);
     const viewer = spawn("eog", ["--new-instance", join(FIXTURES, "qr", "uri__unicode-dutch-encoded.png")], {
       stdio: "ignore",

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { APP, FIXTURES, byId, cliCode, createVault, launch, newHome, quit, setClipboardClearSeconds, shownRows } from "../e2e/helpers.mjs";
@@ -40,7 +40,12 @@ describe("The app on Wayland (sway)", () => {
   let app;
 
   before(async () => {
-    app = await launch("en_US.UTF-8", newHome());
+    // Settings carried over from an X11 session, shortcut included: on Wayland the shortcut
+    // cannot be claimed, but every other setting must still save.
+    const home = newHome();
+    mkdirSync(join(home, ".config/nl.tweestap.app"), { recursive: true });
+    writeFileSync(join(home, ".config/nl.tweestap.app/settings.json"), JSON.stringify({ global_shortcut: "Ctrl+Alt+T" }));
+    app = await launch("en_US.UTF-8", home);
     await createVault(app.session);
   });
 
@@ -74,6 +79,7 @@ describe("The app on Wayland (sway)", () => {
   });
 
   it("shows no GNOME permission hint on sway", async () => {
+    await app.session.waitFor('[data-capture="portal"] [data-testid="scan-screen"]', { timeoutMs: 10000 });
     const hints = await app.session.findAll('[data-testid="scan-screen-asks-first"]');
     assert.equal(hints.length, 0);
   });
@@ -81,6 +87,8 @@ describe("The app on Wayland (sway)", () => {
   it("copies a code for native Wayland apps, marked sensitive, and clears it", async () => {
     const { session } = app;
     await setClipboardClearSeconds(session, 3);
+    assert.deepEqual(await session.findAll('[data-testid="settings"] [role="alert"]'), [], "no error on saving");
+    await session.find('[data-testid="settings"] [role="status"]');
     const [row] = await shownRows(session);
     await session.click(await session.find('[data-testid="code"]'));
     await session.waitFor('[data-testid="toast"]');

@@ -31,12 +31,14 @@ cp "$FIXTURES/vectors/otpauth_uris.json" "$stage/fixtures/vectors/"
 chmod -R a+rX "$stage"
 chmod 1777 "$stage/artifacts"
 
+# The session's PATH is /usr/bin:/bin; node may live elsewhere (nvm, /usr/local).
+NODE="$(command -v node)" || { echo "app.sh: node not found" >&2; exit 1; }
 run() { # desktop permission test-file
   TWEESTAP_APP="$stage/bin/tweestap-app" TWEESTAP_CLI="$stage/bin/tweestap" TWEESTAP_FIXTURES="$stage/fixtures" \
     TWEESTAP_ARTIFACTS="$stage/artifacts" \
     "$here/session" "$1" --permission "$2" -- env TAURI_DRIVER="$stage/bin/tauri-driver" \
     NATIVE_DRIVER="$(command -v WebKitWebDriver)" WEBKIT_DISABLE_DMABUF_RENDERER=1 LIBGL_ALWAYS_SOFTWARE=1 \
-    node --test --test-concurrency=1 --test-timeout=180000 "$stage/tests/wayland/$3"
+    "$NODE" --test --test-concurrency=1 --test-timeout=180000 "$stage/tests/wayland/$3"
 }
 rc=0
 run sway yes app-scan.test.mjs || rc=$?
