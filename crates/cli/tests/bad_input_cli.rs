@@ -490,3 +490,56 @@ fn scan_timeouts_that_are_not_seconds_are_usage_errors() {
         );
     }
 }
+
+/// A FIFO would make `import` wait for a writer for ever and `/dev/zero` would be read without
+/// end (issue 17): both, and a folder, are refused at once as `not_a_file`, by `import` and by
+/// `scan`. The child is killed if it is still running after 20 s, so a hang fails the test.
+#[test]
+fn special_files_are_refused_at_once() {
+    let dir = Dir::new("special-files");
+    let fifo = dir.path("export.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for (path, what) in [
+        (fifo.as_str(), "FIFO"),
+        ("/dev/zero", "device"),
+        (dir.0.to_str().unwrap(), "folder"),
+    ] {
+        let run = tweestap_with_deadline(&["import", path, "--dry-run", "--json"]);
+        assert_error(&run, 2, "not_a_file", &[], what);
+        let message = run.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(what), "{what}: {message}");
+        let run = tweestap_with_deadline(&["scan", path, "--json"]);
+        assert_eq!(run.code, 2, "scan {what}: {}", run.stdout);
+        let error = &run.json()["results"][0]["error"];
+        assert!(
+            error["message"].as_str().unwrap().contains(what),
+            "scan {what}: {error}"
+        );
+    }
+}
+
+/// Runs the CLI, killing it after 20 s (a hang is then a failure, not a stuck test run).
+fn tweestap_with_deadline(args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tweestap"))
+        .args(args)
+        .env_remove("TWEESTAP_VAULT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if child.try_wait().unwrap().is_some() {
+            let out = child.wait_with_output().unwrap();
+            return Run {
+                code: out.status.code().unwrap_or(-1),
+                stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+                stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            };
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    panic!("tweestap {args:?} was still running after 20 s");
+}

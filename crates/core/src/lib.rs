@@ -8,6 +8,7 @@ pub mod civil;
 pub mod clock_check;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod hex;
 pub mod import;
 pub mod link;

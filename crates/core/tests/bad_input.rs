@@ -542,6 +542,69 @@ fn aegis_file_with_many_password_slots() {
     );
 }
 
+/// Every scrypt parameter counts (issue 17): N = 2, r = 2^20, p = 16 kept N·r under the old
+/// memory cap but took 2.5 GB and 3 min 20 s over 8 slots. Now the file is refused before any
+/// derivation, and the child's peak memory shows nothing big was allocated.
+#[test]
+fn aegis_scrypt_cost_bounds_every_parameter() {
+    in_child("aegis_scrypt_cost_bounds_every_parameter", 256, || {
+        let text =
+            fs::read_to_string(fixtures_dir().join("vectors/aegis/encrypted_basic.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let with_slots = |n: u64, r: u64, p: u64, count: usize| {
+            let mut json = json.clone();
+            let mut slot = json["header"]["slots"][0].clone();
+            slot["n"] = n.into();
+            slot["r"] = r.into();
+            slot["p"] = p.into();
+            json["header"]["slots"] = serde_json::Value::Array(vec![slot; count]);
+            json.to_string()
+        };
+        // One slot beyond the bounds: by memory (r huge), by work (p large), by N.
+        for (n, r, p) in [
+            (2, 1 << 20, 16),
+            (1 << 15, 8, 16),
+            (1 << 20, 8, 1),
+            (2, 1 << 20, 1),
+        ] {
+            let error = preview(with_slots(n, r, p, 8).as_bytes(), None, Some("pw")).unwrap_err();
+            assert_eq!(error.kind(), "kdf_too_costly", "N={n} r={r} p={p}: {error}");
+            assert!(
+                error.to_string().contains(&format!("N={n}, r={r}, p={p}")),
+                "{error}"
+            );
+            assert_clear(&error, &[], "a costly Aegis slot");
+        }
+        // Each slot within bounds (4× Aegis's work), but 8 of them together are too much.
+        let error = preview(with_slots(1 << 16, 8, 2, 8).as_bytes(), None, Some("pw")).unwrap_err();
+        assert_eq!(error.kind(), "kdf_too_costly", "{error}");
+        assert!(
+            error.to_string().contains("8 password slots together"),
+            "{error}"
+        );
+        // Aegis's own settings, several slots: still tried (and the password is wrong).
+        let error =
+            preview(with_slots(1 << 15, 8, 1, 2).as_bytes(), None, Some("wrong")).unwrap_err();
+        assert_eq!(error.kind(), "wrong_password", "{error}");
+    });
+}
+
+/// andOTP's iteration count comes from the file (issue 17: 10 million took 23.6 s): beyond
+/// 1 million the file is refused without running PBKDF2.
+#[test]
+fn andotp_iterations_beyond_the_bound() {
+    let mut file = fs::read(own_fixtures_dir().join("andotp/otp_accounts.json.aes")).unwrap();
+    for iterations in [10_000_000u32, 1_000_001] {
+        file[..4].copy_from_slice(&iterations.to_be_bytes());
+        let error = preview(&file, Some(Format::AndOtp), Some("pw")).unwrap_err();
+        assert_eq!(error.kind(), "kdf_too_costly", "{iterations}: {error}");
+        assert!(
+            error.to_string().contains(&iterations.to_string()),
+            "{error}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Images.
 

@@ -201,6 +201,30 @@ fn unlock(slots: &[Slot], password: &str) -> Result<crypto::Key32, ImportError> 
             "this Aegis export has no password slot (it opens only with biometrics on the phone that made it); export it again from Aegis with a password",
         ));
     }
+    // Every slot's cost is checked, and their sum, before any slot is tried: a file cannot
+    // make the import run one expensive slot after another.
+    let mut total_work = 0u64;
+    for slot in &password_slots {
+        let (Some(n), Some(r), Some(p)) = (slot.n, slot.r, slot.p) else {
+            continue;
+        };
+        let cost = ScryptCost { n, r, p };
+        if let Some(why) = cost.too_costly() {
+            return Err(ImportError::kdf_too_costly(FORMAT, why));
+        }
+        total_work = total_work.saturating_add(cost.work());
+    }
+    if total_work > crypto::MAX_SCRYPT_WORK_PER_IMPORT {
+        return Err(ImportError::kdf_too_costly(
+            FORMAT,
+            format!(
+                "its {} password slots together are {}× the work of one Aegis slot; at most {}× is accepted",
+                password_slots.len(),
+                total_work / ScryptCost::AEGIS.work(),
+                crypto::MAX_SCRYPT_WORK_PER_IMPORT / ScryptCost::AEGIS.work()
+            ),
+        ));
+    }
     for slot in password_slots {
         let (Some(key), Some(params), Some(n), Some(r), Some(p), Some(salt)) = (
             &slot.key,

@@ -27,8 +27,10 @@ use crate::uri::resolve_label;
 const FORMAT: Format = Format::AndOtp;
 const SALT_LEN: usize = 12;
 const HEADER_LEN: usize = 4 + SALT_LEN + NONCE_LEN;
-/// Iteration counts that mark the new layout when detecting (andOTP uses 140 000–160 000).
-const PLAUSIBLE_ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=MAX_PBKDF2_ITERATIONS;
+/// Iteration counts that mark the new layout when detecting (andOTP uses 140 000–160 000);
+/// wider than what is run ([`MAX_PBKDF2_ITERATIONS`]), so that a file asking for more is
+/// recognised and refused as such.
+const PLAUSIBLE_ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=100_000_000;
 
 #[derive(Deserialize)]
 struct Entry {
@@ -99,8 +101,9 @@ fn json_error(e: &serde_json::Error) -> ImportError {
 
 /// Tries the new layout (when its header is plausible), then the old one.
 fn decrypt(bytes: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, ImportError> {
-    if looks_encrypted(bytes) {
-        let n = iterations(bytes).unwrap_or(0);
+    let new_layout = looks_encrypted(bytes);
+    let n = iterations(bytes).unwrap_or(0);
+    if new_layout && n <= MAX_PBKDF2_ITERATIONS {
         let salt = &bytes[4..4 + SALT_LEN];
         let iv = &bytes[4 + SALT_LEN..HEADER_LEN];
         let key = crypto::pbkdf2_sha1(password.as_bytes(), salt, n);
@@ -108,10 +111,20 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, 
             return Ok(plain);
         }
     }
+    // The old layout starts with a random nonce, which can look like a large iteration count:
+    // it is tried (it costs one hash) before refusing the count.
     if bytes.len() > NONCE_LEN + TAG_LEN {
         let key = crypto::sha256(password.as_bytes());
         if let Some(plain) = crypto::open_appended(&key, &bytes[..NONCE_LEN], &bytes[NONCE_LEN..]) {
             return Ok(plain);
+        }
+        if new_layout && n > MAX_PBKDF2_ITERATIONS {
+            return Err(ImportError::kdf_too_costly(
+                FORMAT,
+                format!(
+                    "{n} PBKDF2 iterations; andOTP uses about 150 000 and at most {MAX_PBKDF2_ITERATIONS} are accepted"
+                ),
+            ));
         }
         return Err(ImportError::WrongPassword { format: FORMAT });
     }

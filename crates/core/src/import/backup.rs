@@ -29,6 +29,7 @@ pub(crate) fn read(bytes: &[u8], password: Option<&str>) -> Result<ImportPreview
             "this Tweestap vault file has no password, so it opens only with the keyring key of the computer that made it; open it there (tweestap --vault FILE …) and export a backup with a password",
         ),
         BackupReadError::WrongPassword => ImportError::WrongPassword { format: FORMAT },
+        BackupReadError::KdfTooCostly(why) => ImportError::kdf_too_costly(FORMAT, why),
         BackupReadError::Kdf => ImportError::integrity(
             FORMAT,
             "its password settings are out of the range this version accepts",

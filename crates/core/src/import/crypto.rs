@@ -12,10 +12,23 @@ pub(crate) const KEY_LEN: usize = 32;
 pub(crate) const NONCE_LEN: usize = 12;
 pub(crate) const TAG_LEN: usize = 16;
 
-/// scrypt memory (128 · r · N bytes) accepted from a file: 256 MiB (Aegis uses 32 MiB).
-const MAX_SCRYPT_MEMORY: u64 = 256 * 1024 * 1024;
-/// PBKDF2 iterations accepted from a file (andOTP uses about 150 000).
-pub(crate) const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+// Work factors accepted from a file. Every bound covers all of a KDF's parameters, so that no
+// single one can be turned up while another stays in range (N = 2, r = 2^20, p = 16 once took
+// 2.5 GB and 3 min 20 s), and an import refuses a file beyond them before deriving anything.
+// The bounds leave several times the real exports' settings, and keep any one import within
+// a few seconds and 256 MB.
+
+/// scrypt memory, 128 · r · (N + p) bytes (the N·r blocks plus p lanes of r): 128 MiB, 4× what
+/// Aegis uses (32 MiB).
+pub(crate) const MAX_SCRYPT_MEMORY: u64 = 128 * 1024 * 1024;
+/// scrypt work, N · r · p (each unit one 128-byte Salsa20/8 block mix, twice): 2^20 per slot,
+/// 4× Aegis's 2^15 · 8 · 1.
+pub(crate) const MAX_SCRYPT_WORK: u64 = 1 << 20;
+/// scrypt work summed over every password slot an import may try: 8 slots of Aegis's cost.
+pub(crate) const MAX_SCRYPT_WORK_PER_IMPORT: u64 = 8 << 18;
+/// PBKDF2 iterations: 1 000 000, 6× andOTP's (140 000–160 000) and 100× 2FAS's (10 000);
+/// about 2.4 s for SHA-1 in a debug build here, under 1 s in a release build.
+pub(crate) const MAX_PBKDF2_ITERATIONS: u32 = 1_000_000;
 
 pub(crate) type Key32 = Zeroizing<[u8; KEY_LEN]>;
 
@@ -108,14 +121,52 @@ impl ScryptCost {
         self.params().is_some()
     }
 
+    /// N · r · p, the derivation's work (saturating).
+    pub(crate) fn work(self) -> u64 {
+        self.n
+            .saturating_mul(u64::from(self.r))
+            .saturating_mul(u64::from(self.p))
+    }
+
+    /// 128 · r · (N + p) bytes, the derivation's memory (saturating).
+    pub(crate) fn memory(self) -> u64 {
+        128u64
+            .saturating_mul(u64::from(self.r))
+            .saturating_mul(self.n.saturating_add(u64::from(self.p)))
+    }
+
+    /// Why these parameters are more than this version runs, if they are.
+    pub(crate) fn too_costly(self) -> Option<String> {
+        if self.memory() > MAX_SCRYPT_MEMORY {
+            Some(format!(
+                "scrypt N={}, r={}, p={} needs {} MiB of memory; at most {} MiB is accepted",
+                self.n,
+                self.r,
+                self.p,
+                self.memory() / (1024 * 1024),
+                MAX_SCRYPT_MEMORY / (1024 * 1024)
+            ))
+        } else if self.work() > MAX_SCRYPT_WORK {
+            Some(format!(
+                "scrypt N={}, r={}, p={} is {}× the work of an Aegis export; at most {}× is accepted",
+                self.n,
+                self.r,
+                self.p,
+                self.work() / Self::AEGIS.work(),
+                MAX_SCRYPT_WORK / Self::AEGIS.work()
+            ))
+        } else {
+            None
+        }
+    }
+
     /// `None` unless N is a power of two above 1 and the cost is within the bounds this
     /// version runs.
     fn params(self) -> Option<scrypt::Params> {
         if !self.n.is_power_of_two() || self.n < 2 || self.r == 0 || !(1..=16).contains(&self.p) {
             return None;
         }
-        let memory = 128u64.checked_mul(u64::from(self.r))?.checked_mul(self.n)?;
-        if memory > MAX_SCRYPT_MEMORY {
+        if self.too_costly().is_some() {
             return None;
         }
         scrypt::Params::new(self.n.trailing_zeros() as u8, self.r, self.p).ok()

@@ -118,7 +118,7 @@ impl RawEntry<'_> {
             let period = match self.period {
                 None => DEFAULT_PERIOD,
                 Some(n) => match n.as_u64().and_then(|p| u32::try_from(p).ok()) {
-                    Some(p) if p >= 1 => p,
+                    Some(p) if (1..=crate::account::MAX_PERIOD).contains(&p) => p,
                     _ => {
                         let e = UriError::InvalidPeriod(n.to_string());
                         return Err(skip(e.kind(), e.to_string()));

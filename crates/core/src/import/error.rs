@@ -45,6 +45,20 @@ pub enum ImportError {
         detail: String,
     },
 
+    /// A key-derivation setting (or the sum over password slots) beyond any real export's:
+    /// refused before any of the work runs.
+    #[error(
+        "{}this {} asks for more password-checking work than an authenticator export ever needs ({detail}), so it was not opened; make a new export in {}",
+        prefix(source_name),
+        format.describe(),
+        format.app()
+    )]
+    KdfTooCostly {
+        format: Format,
+        source_name: String,
+        detail: String,
+    },
+
     #[error("{}{detail}", prefix(source_name))]
     Unsupported {
         format: Format,
@@ -86,6 +100,9 @@ pub enum ImportError {
         #[source]
         source: std::io::Error,
     },
+
+    #[error("{path} is a {what}, not a file: choose the export file itself")]
+    NotAFile { path: String, what: &'static str },
 
     #[error("{path} is too large to be an export ({size} bytes; the limit is {limit})", limit = super::MAX_FILE_BYTES)]
     TooLarge { path: String, size: u64 },
@@ -155,6 +172,7 @@ impl ErrorKind for ImportError {
             ImportError::WrongPassword { .. } => "wrong_password",
             ImportError::Integrity { .. } => "integrity_error",
             ImportError::Unsupported { .. } => "unsupported_format",
+            ImportError::KdfTooCostly { .. } => "kdf_too_costly",
             ImportError::MixedFormats { .. } => "mixed_formats",
             ImportError::Migration { error, .. } => error.kind(),
             ImportError::IncompleteExport { .. } => "incomplete_export",
@@ -166,6 +184,7 @@ impl ErrorKind for ImportError {
                 _ => "file_unreadable",
             },
             ImportError::TooLarge { .. } => "file_too_large",
+            ImportError::NotAFile { .. } => "not_a_file",
             ImportError::Cancelled => "cancelled",
             ImportError::Outdated { .. } => "import_outdated",
             ImportError::ReplacedTwice { .. } => "replaced_twice",
@@ -192,6 +211,14 @@ impl ImportError {
         }
     }
 
+    pub(crate) fn kdf_too_costly(format: Format, detail: impl Into<String>) -> Self {
+        ImportError::KdfTooCostly {
+            format,
+            source_name: String::new(),
+            detail: detail.into(),
+        }
+    }
+
     pub(crate) fn unsupported(format: Format, detail: impl Into<String>) -> Self {
         ImportError::Unsupported {
             format,
@@ -204,6 +231,7 @@ impl ImportError {
     pub(crate) fn in_source(mut self, name: &str) -> Self {
         match &mut self {
             ImportError::Integrity { source_name, .. }
+            | ImportError::KdfTooCostly { source_name, .. }
             | ImportError::Unsupported { source_name, .. }
             | ImportError::Migration { source_name, .. }
             | ImportError::UnknownFormat { source_name, .. }

@@ -152,19 +152,17 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 impl Source {
     /// Reads the file at `path` (named by its path in messages), refusing what cannot be an
-    /// export: `file_not_found`, `permission_denied`, `file_unreadable`, `file_too_large`.
+    /// export: `file_not_found`, `permission_denied`, `file_unreadable`, `file_too_large`,
+    /// `not_a_file` (a folder, FIFO or device: at once, without waiting or reading on).
     pub fn read(path: &Path) -> Result<Source, ImportError> {
+        use crate::files::{ReadError, read_regular};
         let name = path.display().to_string();
-        let unreadable = |source| ImportError::Unreadable {
-            path: name.clone(),
-            source,
-        };
-        let size = std::fs::metadata(path).map_err(unreadable)?.len();
-        if size > MAX_FILE_BYTES {
-            return Err(ImportError::TooLarge { path: name, size });
+        match read_regular(path, MAX_FILE_BYTES) {
+            Ok(bytes) => Ok(Source { name, bytes }),
+            Err(ReadError::Io(source)) => Err(ImportError::Unreadable { path: name, source }),
+            Err(ReadError::NotAFile(what)) => Err(ImportError::NotAFile { path: name, what }),
+            Err(ReadError::TooLarge(size)) => Err(ImportError::TooLarge { path: name, size }),
         }
-        let bytes = std::fs::read(path).map_err(unreadable)?;
-        Ok(Source::new(name, bytes))
     }
 }
 

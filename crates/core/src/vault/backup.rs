@@ -54,6 +54,8 @@ pub(crate) enum BackupReadError {
     WrongPassword,
     /// The KDF could not run (parameters out of range).
     Kdf,
+    /// The KDF asks for more work than an import runs (why).
+    KdfTooCostly(String),
 }
 
 /// True when `bytes` start like a Tweestap vault or backup file.
@@ -75,6 +77,9 @@ pub(crate) fn read_backup(
         .header
         .password_slot()
         .ok_or(BackupReadError::NoPassword)?;
+    if let Some(why) = slot.kdf_params().and_then(|p| p.import_too_costly()) {
+        return Err(BackupReadError::KdfTooCostly(why));
+    }
     let key = slot
         .unwrap_password(&parsed.header.vault_id, password.as_bytes())
         .map_err(|_| BackupReadError::Kdf)?

@@ -56,6 +56,33 @@ impl KdfParams {
             && (1..=MAX_PARALLELISM).contains(&self.parallelism)
     }
 
+    /// Why a backup being imported asks for more than an import runs, if it does: at most
+    /// 256 MiB, and at most 4× the default's memory × passes (about 2 s in a release build).
+    /// A vault of one's own may go up to [`Self::within_limits`]; a file from elsewhere is
+    /// held to what Tweestap itself writes, with room.
+    pub(crate) fn import_too_costly(&self) -> Option<String> {
+        const MAX_IMPORT_MEMORY_KIB: u32 = 256 * 1024;
+        let work = u64::from(self.memory_kib) * u64::from(self.iterations);
+        let default_work =
+            u64::from(Self::DEFAULT.memory_kib) * u64::from(Self::DEFAULT.iterations);
+        if self.memory_kib > MAX_IMPORT_MEMORY_KIB {
+            Some(format!(
+                "Argon2id with {} MiB of memory; at most {} MiB is accepted",
+                self.memory_kib / 1024,
+                MAX_IMPORT_MEMORY_KIB / 1024
+            ))
+        } else if work > 4 * default_work {
+            Some(format!(
+                "Argon2id with {} MiB and {} passes, {:.1}× Tweestap's own setting; at most 4× is accepted",
+                self.memory_kib / 1024,
+                self.iterations,
+                work as f64 / default_work as f64
+            ))
+        } else {
+            None
+        }
+    }
+
     fn argon2_params(&self) -> Result<Params> {
         Params::new(
             self.memory_kib,
@@ -117,5 +144,27 @@ mod tests {
             ..KdfParams::DEFAULT
         };
         assert!(!zero.within_limits());
+    }
+
+    #[test]
+    fn imports_run_what_tweestap_writes_with_room_and_no_more() {
+        assert_eq!(KdfParams::DEFAULT.import_too_costly(), None);
+        let four_times = KdfParams {
+            iterations: 12,
+            ..KdfParams::DEFAULT
+        };
+        assert_eq!(four_times.import_too_costly(), None);
+        for (memory_kib, iterations) in [(257 * 1024, 1), (1024 * 1024, 16), (256 * 1024, 10)] {
+            let costly = KdfParams {
+                memory_kib,
+                iterations,
+                parallelism: 1,
+            };
+            assert!(
+                costly.within_limits(),
+                "{costly:?} opens as a vault of one's own"
+            );
+            assert!(costly.import_too_costly().is_some(), "{costly:?}");
+        }
     }
 }
