@@ -115,6 +115,9 @@ impl OtpKind {
 }
 
 pub const DEFAULT_PERIOD: u32 = 30;
+/// The longest time step accepted: a day. Real services use 30 or 60 s; a step of years would
+/// make a code that never changes.
+pub const MAX_PERIOD: u32 = 86_400;
 pub const DEFAULT_DIGITS: u8 = 6;
 
 /// One OTP account: what an `otpauth://` URI, a migration entry or an import record describes.
@@ -159,7 +162,7 @@ impl Account {
     }
 
     /// Checks what every parser of links and exports guarantees: a key, 6 to 8 digits (five
-    /// characters for Steam) and a period of at least one second. For accounts read from a
+    /// characters for Steam) and a period from one second to a day. For accounts read from a
     /// file whose fields are not parsed from text (a Tweestap backup's records).
     pub fn check(&self) -> Result<(), UriError> {
         if self.secret.is_empty() {
@@ -173,7 +176,9 @@ impl Account {
             return Err(UriError::InvalidDigits(self.digits.to_string()));
         }
         match self.kind {
-            OtpKind::Totp { period: 0 } => Err(UriError::InvalidPeriod("0".into())),
+            OtpKind::Totp { period } if !(1..=MAX_PERIOD).contains(&period) => {
+                Err(UriError::InvalidPeriod(period.to_string()))
+            }
             _ => Ok(()),
         }
     }

@@ -43,7 +43,7 @@ pub enum UriError {
     InvalidAlgorithm(String),
     #[error("unsupported number of digits {0:?}: use 6, 7 or 8")]
     InvalidDigits(String),
-    #[error("invalid period {0:?}: use a whole number of seconds, at least 1 (usually 30)")]
+    #[error("invalid period {0:?}: use a whole number of seconds from 1 to 86400 (usually 30)")]
     InvalidPeriod(String),
     #[error("a counter-based (hotp) link needs a counter=… value")]
     MissingCounter,
@@ -215,8 +215,8 @@ pub fn build_account(
             period: match params.period {
                 None => DEFAULT_PERIOD,
                 Some(text) => parse_decimal(text)
-                    .filter(|&p| p >= 1)
                     .and_then(|p| u32::try_from(p).ok())
+                    .filter(|p| (1..=crate::account::MAX_PERIOD).contains(p))
                     .ok_or_else(|| UriError::InvalidPeriod(shown(text)))?,
             },
         },
@@ -369,6 +369,17 @@ mod tests {
             kind_of("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=4294967296"),
             "invalid_period"
         );
+        // Within u32 but beyond any real step (issue 17): a day is the most accepted.
+        for period in ["4294967295", "86401"] {
+            assert_eq!(
+                kind_of(&format!(
+                    "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period={period}"
+                )),
+                "invalid_period",
+                "{period}"
+            );
+        }
+        assert!(parse_otpauth("otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=86400").is_ok());
         assert_eq!(
             kind_of("otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP"),
             "missing_counter"

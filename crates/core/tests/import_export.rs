@@ -64,7 +64,7 @@ fn account_with(
 /// Any account Tweestap stores (TOTP, HOTP, Steam).
 fn any_account() -> impl Strategy<Value = Account> {
     let kind = prop_oneof![
-        (1..=u32::MAX).prop_map(|period| OtpKind::Totp { period }),
+        (1..=tweestap_core::account::MAX_PERIOD).prop_map(|period| OtpKind::Totp { period }),
         any::<u64>().prop_map(|counter| OtpKind::Hotp { counter }),
         Just(OtpKind::Steam),
     ];

@@ -223,3 +223,36 @@ fn a_located_but_unreadable_symbol_is_reported_and_a_blank_page_reports_none() {
     let outcome = qr::run_pass(qr::Pass::Full, &blank, &mut texts).unwrap();
     assert_eq!(outcome.unreadable, 0);
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_binary_unless_they_are_a_2fa_link() {
+    // Binary data: not escaped into `\x..` or `<U+..>` text, but reported as not text.
+    let binary: Vec<u8> = vec![0x00, 0xff, 0xfe, 0x80, 0x81, 0x10, 0xc3, 0x28, 0x9f, 0x92];
+    let page = qr::encode_bytes_image(&binary, 6).unwrap();
+    let texts = qr::decode_luma(&page).unwrap();
+    assert_eq!(texts.len(), 1);
+    assert!(
+        !texts[0].contains("\\x") && !texts[0].contains("<U+"),
+        "{:?}",
+        texts[0]
+    );
+    assert_eq!(
+        qr::classify(&texts[0]),
+        qr::QrContent::Binary,
+        "{:?}",
+        texts[0]
+    );
+    let message = qr::not_2fa_message(&texts[0]).unwrap();
+    assert!(message.contains("not text"), "{message}");
+
+    // An otpauth link written in ISO 8859-1 ("Café"): read as the link it is.
+    let mut latin1 = b"otpauth://totp/Caf".to_vec();
+    latin1.push(0xe9);
+    latin1.extend_from_slice(b"?secret=JBSWY3DPEHPK3PXP");
+    let page = qr::encode_bytes_image(&latin1, 6).unwrap();
+    let texts = qr::decode_luma(&page).unwrap();
+    assert_eq!(
+        texts,
+        vec!["otpauth://totp/Café?secret=JBSWY3DPEHPK3PXP".to_string()]
+    );
+}

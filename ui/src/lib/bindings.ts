@@ -281,7 +281,7 @@ export type FoundAccount = {
  */
 export type FoundProblem = {
 	kind: string,
-	/**  For `not_2fa`: what the code holds instead (`web_link`, `wifi`, `contact`, `other`). */
+	/**  For `not_2fa`: what the code holds instead (`web_link`, `wifi`, `contact`, `binary`, `other`). */
 	content: QrContent | null,
 	message: string,
 };
@@ -364,6 +364,11 @@ export type QrContent =
 "wifi" | 
 /**  `mailto:`, `tel:`, `sms:`, `BEGIN:VCARD`, `MECARD:`, `geo:`: contact data and the like. */
 "contact" | 
+/**
+ *  Bytes that are not text (not UTF-8, nor an `otpauth` link in another character set):
+ *  the decoder hands them on with U+FFFD where the bytes were not UTF-8.
+ */
+"binary" | 
 /**  Any other text. */
 "other";
 

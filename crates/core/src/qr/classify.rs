@@ -16,6 +16,9 @@ pub enum QrContent {
     Wifi,
     /// `mailto:`, `tel:`, `sms:`, `BEGIN:VCARD`, `MECARD:`, `geo:`: contact data and the like.
     Contact,
+    /// Bytes that are not text (not UTF-8, nor an `otpauth` link in another character set):
+    /// the decoder hands them on with U+FFFD where the bytes were not UTF-8.
+    Binary,
     /// Any other text.
     Other,
 }
@@ -34,6 +37,7 @@ impl QrContent {
             QrContent::WebLink => "web_link",
             QrContent::Wifi => "wifi",
             QrContent::Contact => "contact",
+            QrContent::Binary => "binary",
             QrContent::Other => "other",
         }
     }
@@ -69,6 +73,8 @@ pub fn classify(text: &str) -> QrContent {
     .any(|s| has_scheme(t, s))
     {
         QrContent::Contact
+    } else if t.contains(char::REPLACEMENT_CHARACTER) {
+        QrContent::Binary
     } else {
         QrContent::Other
     }
@@ -107,6 +113,7 @@ pub fn not_2fa_message(text: &str) -> Option<String> {
             "this QR code is not a 2FA code: it contains contact details ({})",
             excerpt(text.trim(), 60)
         ),
+        QrContent::Binary => "this QR code is not a 2FA code: it holds data that is not text (its bytes are not UTF-8). A 2FA setup code is text starting with otpauth://".to_string(),
         QrContent::Other => format!(
             "this QR code is not a 2FA code: it contains the text \"{}\". A 2FA setup code starts with otpauth://",
             excerpt(text.trim(), 60)

@@ -3,7 +3,9 @@
 use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 use std::path::Path;
-use zxingcpp::{BarcodeFormat, BarcodeReader, Binarizer, ImageFormat as ZxFormat, ImageView};
+use zxingcpp::{
+    BarcodeFormat, BarcodeReader, Binarizer, ImageFormat as ZxFormat, ImageView, TextMode,
+};
 
 use super::QrError;
 use crate::error::ErrorKind;
@@ -97,24 +99,22 @@ pub fn load_image(bytes: &[u8]) -> Result<DynamicImage, QrError> {
 
 /// Reads an image file; see [`load_image`].
 pub fn load_image_file(path: &Path) -> Result<DynamicImage, QrError> {
+    use crate::files::{ReadError, read_regular};
     let io_err = |source| QrError::Io {
         path: path.display().to_string(),
         source,
     };
-    let meta = std::fs::metadata(path).map_err(io_err)?;
-    if meta.is_dir() {
-        return Err(io_err(std::io::Error::new(
+    let bytes = read_regular(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => io_err(e),
+        ReadError::NotAFile(what) => io_err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
-            "it is a folder, not an image file",
-        )));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(QrError::FileTooLarge {
-            size: meta.len(),
+            format!("it is a {what}, not an image file"),
+        )),
+        ReadError::TooLarge(size) => QrError::FileTooLarge {
+            size,
             limit: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io_err)?;
+        },
+    })?;
     load_image(&bytes)
 }
 
@@ -187,6 +187,7 @@ fn reader(binarizer: Binarizer, downscale: bool) -> BarcodeReader {
         .try_invert(true)
         .try_downscale(downscale)
         .return_errors(true)
+        .text_mode(TextMode::Plain)
         .binarizer(binarizer)
 }
 
@@ -220,12 +221,21 @@ fn read_into(
             outcome.unreadable += 1;
             continue;
         }
-        // Raw bytes as UTF-8 (what otpauth producers write, with or without an ECI); the
-        // decoder's own text guess only for other encodings.
+        // Raw bytes as UTF-8 (what otpauth producers write, with or without an ECI). Other
+        // bytes: the decoder's transcoding (by ECI or its guess, plain, never escaped) when
+        // that is a 2FA link, e.g. one written in ISO 8859-1; otherwise the bytes with U+FFFD
+        // marking what is not UTF-8, which classify() reports as binary.
         let bytes = code.bytes();
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
-            Err(_) => code.text(),
+            Err(e) => {
+                let plain = code.text();
+                if super::classify(&plain).is_2fa() {
+                    plain
+                } else {
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                }
+            }
         };
         if !out.contains(&text) {
             out.push(text);

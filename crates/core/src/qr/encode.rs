@@ -12,7 +12,12 @@ pub const MAX_QR_TEXT: usize = 2331;
 /// The QR code of `text` as a grey-scale image, `scale` pixels per module (at least 1).
 /// `None` when the text does not fit in a QR code.
 pub fn encode_image(text: &str, scale: u32) -> Option<GrayImage> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
+    encode_bytes_image(text.as_bytes(), scale)
+}
+
+/// As [`encode_image`], for any bytes (text in another character set, binary data).
+pub fn encode_bytes_image(bytes: &[u8], scale: u32) -> Option<GrayImage> {
+    let code = QrCode::with_error_correction_level(bytes, EcLevel::M).ok()?;
     let scale = scale.max(1);
     let quiet = 4u32;
     let width = u32::try_from(code.width()).ok()?;

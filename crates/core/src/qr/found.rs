@@ -15,7 +15,7 @@ use crate::migration::BatchInfo;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FoundProblem {
     pub kind: String,
-    /// For `not_2fa`: what the code holds instead (`web_link`, `wifi`, `contact`, `other`).
+    /// For `not_2fa`: what the code holds instead (`web_link`, `wifi`, `contact`, `binary`, `other`).
     pub content: Option<QrContent>,
     pub message: String,
 }

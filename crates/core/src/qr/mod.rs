@@ -20,7 +20,7 @@ pub use decode::{
     Effort, MAX_FILE_BYTES, MAX_PIXELS, MAX_SIDE, decode_bytes, decode_file, decode_image,
     decode_luma, decode_luma_with, load_image, load_image_file, to_luma,
 };
-pub use encode::{MAX_QR_TEXT, encode_image, encode_png};
+pub use encode::{MAX_QR_TEXT, encode_bytes_image, encode_image, encode_png};
 pub use error::QrError;
 pub use found::{Found, FoundProblem, accounts_in};
 
