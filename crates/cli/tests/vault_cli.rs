@@ -363,3 +363,64 @@ fn vault_id(vault: &str) -> String {
         + 12;
     text[start..start + text[start..].find('"').unwrap()].to_owned()
 }
+
+/// Issue 17: after a portal reset (`add --replace`), the copy that held the old key is listed
+/// by `restore --backup --list` (names only, never keys) and restored with `--from`; a vault
+/// that opens fine is only replaced with `--yes`.
+#[test]
+fn restore_lists_copies_and_brings_back_a_replaced_key() {
+    let dir = Dir::new("restore-copies");
+    let vault = dir.vault();
+    let pw = dir.file("pw.txt", "correct horse battery\n");
+    let run = |args: &[&str]| tweestap(&with_vault(args, &vault, &pw));
+    run(&["init", "--json"]).ok();
+    run(&["add", URI, "--json"]).ok();
+    let before = run(&["code", "BLk", "--at", AT, "--json"]).ok().json()["code"].clone();
+    let replaced = run(&["add", RESET_URI, "--replace", "--json"]).ok().json();
+    assert_eq!(replaced["accounts"][0]["status"], "replaced");
+    for i in 0..15 {
+        let link = format!("otpauth://totp/Other:u{i}?secret=GEZDGNBVGY3TQOJQ");
+        run(&["add", &link, "--json"]).ok();
+    }
+
+    let listed = run(&["restore", "--backup", "--list", "--json"]).ok();
+    assert!(
+        !listed.stdout.contains("JBSWY3DPEHPK3PXP"),
+        "a key in the list"
+    );
+    assert!(
+        !listed.stdout.contains("KRSXG5CTMVRXEZLU"),
+        "a key in the list"
+    );
+    let copies = listed.json()["copies"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = copies.iter().map(|c| c["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "automatic").count(),
+        10,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.last(), Some(&"previous"));
+    let old: Vec<&Value> = copies.iter().filter(|c| c["kind"] == "old_key").collect();
+    assert_eq!(old.len(), 1, "{kinds:?}");
+    assert_eq!(old[0]["accounts"][0]["issuer"], "BLk");
+    assert_eq!(old[0]["accounts"][0]["key_in_vault"], false);
+    let old_path = old[0]["path"].as_str().unwrap().to_owned();
+
+    // The vault opens fine: not replaced without --yes, and nothing changed.
+    let file_before = std::fs::read(&vault).unwrap();
+    let refused = run(&["restore", "--backup", "--from", &old_path, "--json"]);
+    assert_eq!(
+        (refused.code, refused.error_kind().as_str()),
+        (2, "vault_healthy")
+    );
+    assert_eq!(std::fs::read(&vault).unwrap(), file_before);
+
+    let restored = run(&[
+        "restore", "--backup", "--from", &old_path, "--yes", "--json",
+    ])
+    .ok()
+    .json();
+    assert!(restored["damaged_copy"].is_string());
+    let after = run(&["code", "BLk", "--at", AT, "--json"]).ok().json()["code"].clone();
+    assert_eq!(after, before, "the old key is back");
+}

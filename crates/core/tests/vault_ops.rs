@@ -626,3 +626,50 @@ fn add_status_serializes_as_its_name() {
         );
     }
 }
+
+/// Issue 17: a key replaced at a re-enrollment (the portal reset the person's 2FA) stays
+/// restorable after 50 further saves, although only 10 rotating backups are kept; the backup
+/// list says by name what each copy holds and which keys the vault no longer has.
+#[test]
+fn a_replaced_key_is_restorable_after_fifty_more_saves() {
+    use tweestap_core::vault::BackupKind;
+    let dir = TempDir::new("old-key");
+    let mut vault = create_password_vault(&dir.vault());
+    let old = b"the key before the portal reset";
+    let id = vault.add(totp("BLk", "jan", old)).unwrap().id().to_string();
+    vault
+        .replace(&id, totp("BLk", "jan", b"the key after the portal reset"))
+        .unwrap();
+    for i in 0..50 {
+        vault
+            .add(totp("Other", &format!("user {i}"), b"12345678901234567890"))
+            .unwrap();
+    }
+    let copies = vault.store().backup_copies();
+    let automatic = copies
+        .iter()
+        .filter(|c| c.kind == BackupKind::Automatic)
+        .count();
+    assert_eq!(automatic, 10, "{copies:?}");
+    let old_key: Vec<_> = copies
+        .iter()
+        .filter(|c| c.kind == BackupKind::OldKey)
+        .collect();
+    assert_eq!(old_key.len(), 1, "{copies:?}");
+    let held = vault.backup_accounts(&old_key[0].path).unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(
+        (held[0].issuer.as_str(), held[0].key_in_vault),
+        ("BLk", false)
+    );
+
+    // Restoring that copy brings the old key back.
+    let store = vault.store().clone();
+    drop(vault);
+    store.restore_from(&old_key[0].path).unwrap();
+    let vault = open_with_password(&dir.vault());
+    let back = vault.resolve("BLk").unwrap();
+    let code = vault.code(&back.id, 59).unwrap();
+    let expected = tweestap_core::otp::generate(&totp("BLk", "jan", old), 59);
+    assert_eq!(code.code, expected.code);
+}

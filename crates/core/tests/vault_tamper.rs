@@ -7,7 +7,7 @@ use std::fs;
 use std::sync::Arc;
 
 use tweestap_core::ErrorKind;
-use tweestap_core::vault::{CreateOptions, MemoryKeyring, Unlock, VaultError};
+use tweestap_core::vault::{CreateOptions, KeyringBackend, MemoryKeyring, Unlock, VaultError};
 use vault_support::*;
 
 fn assert_integrity(result: Result<impl Sized, VaultError>, what: &str) {
@@ -146,4 +146,55 @@ fn a_damaged_vault_is_restored_from_its_backup_and_kept_aside() {
         store.restore_backup().unwrap_err().kind(),
         "vault_not_found"
     );
+}
+
+/// The keyring entry is looked up before the file is authenticated, so a file must not be
+/// able to name it (issue 17): a header whose keyring slot points at another program's entry
+/// (checksum recomputed, as an attacker would) is refused, and that entry is never read.
+#[test]
+fn a_header_cannot_point_at_another_programs_keyring_entry() {
+    use sha2::{Digest, Sha256};
+    let dir = TempDir::new("keyring-slot");
+    let keyring = Arc::new(MemoryKeyring::new());
+    let store = memory_store(&dir.vault(), &keyring);
+    store.create(CreateOptions::default()).unwrap();
+    keyring
+        .set("org.example.mail", "bob", "the other program's secret")
+        .unwrap();
+    let good = fs::read(store.path()).unwrap();
+    let end = header_end(&good);
+    let header = std::str::from_utf8(&good[46..end]).unwrap();
+    let vault_id = serde_json::from_str::<serde_json::Value>(header).unwrap()["vault_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (service, user) in [
+        ("org.example.mail", "bob"),
+        ("tweestap", "bob"),
+        ("org.example.mail", &*format!("vault-{vault_id}")),
+    ] {
+        let forged = header.replace(
+            &format!(r#""service":"tweestap","user":"vault-{vault_id}""#),
+            &format!(r#""service":"{service}","user":"{user}""#),
+        );
+        assert_ne!(forged, header, "the slot was found in {header}");
+        let mut bytes = good[..10].to_vec();
+        bytes.extend_from_slice(&(forged.len() as u32).to_le_bytes());
+        let sum: [u8; 32] = Sha256::new()
+            .chain_update(&bytes)
+            .chain_update(forged.as_bytes())
+            .finalize()
+            .into();
+        bytes.extend_from_slice(&sum);
+        bytes.extend_from_slice(forged.as_bytes());
+        bytes.extend_from_slice(&good[end..]);
+        fs::write(store.path(), &bytes).unwrap();
+        let reads_before = keyring.reads();
+        assert_integrity(store.unlock(Unlock::Keyring), &format!("{service}/{user}"));
+        assert_eq!(
+            keyring.reads(),
+            reads_before,
+            "{service}/{user}: the keyring was asked"
+        );
+    }
 }

@@ -5,12 +5,14 @@ use std::process::ExitCode;
 use clap::ArgGroup;
 
 use super::vault_opts::VaultOpts;
-use crate::output::{CmdResult, Output};
+use crate::output::{CliError, CmdResult, Output};
+use tweestap_core::ErrorKind;
+use tweestap_core::vault::{BackupKind, VaultStore};
 
 #[derive(Debug, clap::Args)]
 #[command(
     group(ArgGroup::new("what").required(true).args(["query", "backup"])),
-    after_help = "Examples:\n  tweestap list --deleted\n  tweestap restore 3f9a2c\n  tweestap restore --backup     (after an integrity error: the damaged file is kept beside it)"
+    after_help = "Examples:\n  tweestap list --deleted\n  tweestap restore 3f9a2c\n  tweestap restore --backup     (after an integrity error: the damaged file is kept beside it)\n  tweestap restore --backup --list\n  tweestap restore --backup --from 20261203T101500 --yes"
 )]
 pub struct Args {
     /// A removed account: its id, a unique id prefix, or its issuer/account name.
@@ -21,14 +23,53 @@ pub struct Args {
     #[arg(long)]
     pub backup: bool,
 
+    /// With --backup: list every copy the vault can be restored from (the previous version,
+    /// the automatic backups, and those kept for a key the vault no longer has), with the
+    /// accounts each holds by name. Needs the vault to open.
+    #[arg(long, requires = "backup", conflicts_with = "from")]
+    pub list: bool,
+
+    /// With --backup: restore this copy instead of the previous version: a path, a file
+    /// name in backups/, or the start of its time stamp (as --list shows).
+    #[arg(long, value_name = "COPY", requires = "backup")]
+    pub from: Option<String>,
+
+    /// With --backup: restore even though the vault opens fine (its current file is kept
+    /// beside it). Without it, a healthy vault is not replaced.
+    #[arg(long, requires = "backup")]
+    pub yes: bool,
+
     #[command(flatten)]
     pub vault: VaultOpts,
 }
 
 pub fn run(args: Args, out: &Output) -> CmdResult {
     let Some(query) = &args.query else {
+        if args.list {
+            return list_copies(&args, out);
+        }
         let store = args.vault.store()?;
-        let damaged = store.restore_backup()?;
+        // Restoring over a vault that opens replaces good data with older data: only when
+        // the person says so. A vault that fails to open (damaged, tampered) is what
+        // restoring is for.
+        match args.vault.open() {
+            Ok(_) if !args.yes => {
+                return Err(CliError::bad_input(
+                    "vault_healthy",
+                    format!(
+                        "{} opens fine, so it was not replaced; add --yes to restore anyway (the current file is kept beside it), or see the copies with --list",
+                        store.path().display()
+                    ),
+                ));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind == "integrity_error" || e.kind == "vault_not_found" => {}
+            Err(e) => return Err(e),
+        }
+        let damaged = match &args.from {
+            None => store.restore_backup()?,
+            Some(copy) => store.restore_from(&find_copy(&store, copy)?)?,
+        };
         // Opening proves the restored generation decrypts with the same key.
         let vault = args.vault.open()?;
         if out.json {
@@ -56,6 +97,111 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         out.json_line(&serde_json::json!({"id": back.id, "status": "restored"}))?;
     } else {
         out.line(&format!("Restored {} ({}).", back.label(), back.id));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--from`: a path, a file name in backups/, or the start of a time stamp.
+fn find_copy(store: &VaultStore, wanted: &str) -> Result<std::path::PathBuf, CliError> {
+    let path = std::path::Path::new(wanted);
+    if path.is_file() {
+        return Ok(path.to_path_buf());
+    }
+    let copies = store.backup_copies();
+    let matching: Vec<_> = copies
+        .iter()
+        .filter(|c| {
+            c.path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|name| {
+                    name == wanted
+                        || name
+                            .rsplit_once(".tweestap.")
+                            .is_some_and(|(_, stamp)| stamp.starts_with(wanted))
+                        || name
+                            .split('.')
+                            .any(|part| part.starts_with(wanted) && part.len() >= 15)
+                })
+        })
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok(one.path.clone()),
+        [] => Err(CliError::bad_input(
+            "not_found",
+            format!("no backup copy matches {wanted}; tweestap restore --backup --list shows them"),
+        )),
+        several => Err(CliError::bad_input(
+            "ambiguous",
+            format!(
+                "{wanted} matches {} copies; give more of the time stamp",
+                several.len()
+            ),
+        )),
+    }
+}
+
+/// `--list`: every copy, oldest first, with the accounts it holds (names only).
+fn list_copies(args: &Args, out: &Output) -> CmdResult {
+    let vault = args.vault.open()?;
+    let copies = vault.store().backup_copies();
+    let mut listed = Vec::new();
+    for copy in &copies {
+        let accounts = vault.backup_accounts(&copy.path);
+        let kind = match copy.kind {
+            BackupKind::Automatic => "automatic",
+            BackupKind::OldKey => "old_key",
+            BackupKind::Previous => "previous",
+        };
+        if out.json {
+            let (accounts, error) = match &accounts {
+                Ok(a) => (serde_json::to_value(a).unwrap_or_default(), None),
+                Err(e) => (
+                    serde_json::Value::Array(Vec::new()),
+                    Some((e.kind(), e.to_string())),
+                ),
+            };
+            listed.push(serde_json::json!({
+                "path": copy.path.display().to_string(),
+                "made_unix_ms": copy.made_unix_ms,
+                "kind": kind,
+                "accounts": accounts,
+                "error": error.map(|(kind, message)| serde_json::json!({"kind": kind, "message": message})),
+            }));
+        } else {
+            let when = copy
+                .made_unix_ms
+                .map(|ms| tweestap_core::civil::utc_text(ms / 1000))
+                .unwrap_or_else(|| "time unknown".into());
+            let what = match copy.kind {
+                BackupKind::Automatic => "automatic backup",
+                BackupKind::OldKey => "kept for a key the vault no longer has",
+                BackupKind::Previous => "the previous version",
+            };
+            out.line(&format!("{}  ({when}, {what})", copy.path.display()));
+            match &accounts {
+                Ok(accounts) => {
+                    for a in accounts {
+                        let label = tweestap_core::account::display_label(&a.issuer, &a.account);
+                        let note = if a.key_in_vault {
+                            ""
+                        } else {
+                            "  [key no longer in the vault]"
+                        };
+                        out.line(&format!("    {label}{note}"));
+                    }
+                }
+                Err(e) => out.line(&format!("    cannot be read: {e}")),
+            }
+        }
+    }
+    if out.json {
+        out.json_line(&serde_json::json!({
+            "vault": vault.store().path().display().to_string(),
+            "copies": listed,
+        }))?;
+    } else if copies.is_empty() {
+        out.line("No backup copies yet: they are made as the vault changes.");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -67,15 +67,19 @@ pub(crate) struct Header {
 
 impl Header {
     /// Checks what serde cannot: hex fields of the right lengths, at most one slot of each
-    /// type, and key-derivation parameters this version is willing to run.
+    /// type, a keyring slot naming this vault's own entry, and key-derivation parameters this
+    /// version is willing to run.
     fn is_well_formed(&self) -> bool {
         let hex_len = |s: &str, n: usize| hex_decode(s).is_some_and(|b| b.len() == n);
         let mut keyring_slots = 0;
         let mut password_slots = 0;
         let slots_ok = self.slots.iter().all(|s| match s {
-            Slot::Keyring { service, user } => {
+            // The entry is read (and on some changes written or deleted) before the file is
+            // authenticated, so the file may not choose it: it must be the one Tweestap
+            // derives from the vault id, never another program's.
+            Slot::Keyring { .. } => {
                 keyring_slots += 1;
-                !service.is_empty() && !user.is_empty()
+                *s == Slot::keyring_for(&self.vault_id)
             }
             Slot::Password {
                 kdf,
@@ -184,6 +188,14 @@ impl Slot {
             nonce: hex_encode(&nonce).to_string(),
             wrapped_key: hex_encode(&wrapped).to_string(),
         })
+    }
+
+    /// The KDF parameters of a password slot.
+    pub fn kdf_params(&self) -> Option<KdfParams> {
+        match self {
+            Slot::Password { params, .. } => Some(*params),
+            Slot::Keyring { .. } => None,
+        }
     }
 
     /// Unwraps the data key with `password`; `None` when the password is wrong.

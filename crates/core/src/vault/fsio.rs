@@ -169,7 +169,14 @@ pub(crate) fn replace(path: &Path, bytes: &[u8], previous: Previous) -> Result<(
 /// [`WriteLock`] held. Returns where the replaced file was kept.
 pub(crate) fn restore(path: &Path, bytes: &[u8], stamp: i64) -> Result<Option<PathBuf>> {
     let kept = if path.exists() {
-        let kept = sibling(path, &format!(".damaged-{stamp}"));
+        // Never over an earlier copy (two restores in one second): `-2`, `-3`, … after it.
+        let kept = (1..)
+            .map(|n| match n {
+                1 => sibling(path, &format!(".damaged-{stamp}")),
+                n => sibling(path, &format!(".damaged-{stamp}-{n}")),
+            })
+            .find(|p| fs::symlink_metadata(p).is_err())
+            .expect("some name is free");
         if fs::hard_link(path, &kept).is_err() {
             let copied = read(path).and_then(|b| write_new(&kept, &b));
             if let Err(e) = copied {
@@ -240,31 +247,73 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_else(|| "vault".to_string())
 }
 
+/// The name ending of an automatic backup kept because it holds a key the vault no longer
+/// has (`<vault file name>.<stamp>.old-key`).
+const OLD_KEY_SUFFIX: &str = ".old-key";
+/// How long a generation holding a key no longer in the vault is kept, at least: the same
+/// promise as for a removed account.
+pub(crate) const OLD_KEY_KEPT_MS: u64 = 30 * 24 * 3600 * 1000;
+/// Bounds on those generations together, so a vault replaced over and over cannot fill the
+/// disk: beyond them the oldest go first, even within 30 days.
+const OLD_KEY_MAX_COUNT: usize = 100;
+const OLD_KEY_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One automatic backup of a vault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AutoBackup {
+    pub path: PathBuf,
+    /// When it was made, Unix milliseconds (from its name).
+    pub made_ms: u64,
+    /// Kept because it holds a key the next generation no longer had.
+    pub holds_old_key: bool,
+}
+
 /// The automatic backups of the vault at `path`, oldest first: the files in
-/// [`auto_backup_dir`] named `<vault file name>.<UTC time stamp>`.
+/// [`auto_backup_dir`] named `<vault file name>.<UTC time stamp>`, with `.old-key` after the
+/// stamp for the generations kept for a key that left the vault.
 pub(crate) fn list_auto_backups(path: &Path) -> Vec<PathBuf> {
+    auto_backups_of(path).into_iter().map(|b| b.path).collect()
+}
+
+pub(crate) fn auto_backups_of(path: &Path) -> Vec<AutoBackup> {
     let dir = auto_backup_dir(path);
     let prefix = format!("{}.", file_name(path));
     let Ok(entries) = fs::read_dir(&dir) else {
         return Vec::new();
     };
-    let mut names: Vec<String> = entries
+    let mut found: Vec<AutoBackup> = entries
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| {
-            n.strip_prefix(&prefix)
-                .is_some_and(|s| parse_stamp(s).is_some())
+        .filter_map(|n| {
+            let rest = n.strip_prefix(&prefix)?;
+            let (stamp, holds_old_key) = match rest.strip_suffix(OLD_KEY_SUFFIX) {
+                Some(stamp) => (stamp, true),
+                None => (rest, false),
+            };
+            Some(AutoBackup {
+                made_ms: parse_stamp(stamp)?,
+                holds_old_key,
+                path: dir.join(&n),
+            })
         })
         .collect();
-    names.sort();
-    names.into_iter().map(|n| dir.join(n)).collect()
+    found.sort_by_key(|b| b.made_ms);
+    found
 }
 
-/// Writes `bytes` (the generation just written) as a new automatic backup and removes the
-/// oldest ones beyond `keep`. Must be called with the [`WriteLock`] held. The copy is a file of
-/// its own (not a hard link), so damage to the vault file can never reach its backups.
-/// Returns the new backup's path.
-pub(crate) fn keep_auto_backup(path: &Path, bytes: &[u8], keep: usize) -> Result<PathBuf> {
+/// Writes `bytes` (the generation just written) as a new automatic backup, and before it
+/// `old_key_generation` (the generation it replaced, when that held a key the new one does
+/// not) as an `.old-key` backup. Then removes: ordinary backups beyond the newest `keep`, and
+/// `.old-key` ones older than 30 days or beyond their count and size bounds. Must be called
+/// with the [`WriteLock`] held. Each copy is a file of its own (not a hard link), so damage
+/// to the vault file can never reach its backups. Returns the new backup's path.
+pub(crate) fn keep_auto_backup(
+    path: &Path,
+    bytes: &[u8],
+    old_key_generation: Option<&[u8]>,
+    keep: usize,
+    now_ms: u64,
+) -> Result<PathBuf> {
     let dir = auto_backup_dir(path);
     if !dir.is_dir() {
         let mut b = fs::DirBuilder::new();
@@ -278,35 +327,57 @@ pub(crate) fn keep_auto_backup(path: &Path, bytes: &[u8], keep: usize) -> Result
             .map_err(|e| VaultError::io("create the backup folder", &dir, e))?;
     }
     let name = file_name(path);
-    let existing = list_auto_backups(path);
     // Names sort in time order: a stamp never goes below the newest existing one (two
     // writes in one millisecond, or a clock set back).
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0);
-    let prefix = format!("{name}.");
-    let newest = existing
+    let mut next_ms = auto_backups_of(path)
         .last()
-        .and_then(|p| parse_stamp(p.file_name()?.to_str()?.strip_prefix(&prefix)?));
-    let ms = match newest {
-        Some(n) if n >= now_ms => n + 1,
-        _ => now_ms,
+        .map_or(now_ms, |newest| now_ms.max(newest.made_ms + 1));
+    let mut write = |suffix: &str, bytes: &[u8]| -> Result<PathBuf> {
+        let target = dir.join(format!("{name}.{}{suffix}", format_stamp(next_ms)));
+        next_ms += 1;
+        let tmp = dir.join(format!(".{name}.tmp"));
+        let out = write_new(&tmp, bytes).and_then(|()| {
+            fs::rename(&tmp, &target).map_err(|e| VaultError::io("keep", &target, e))
+        });
+        if let Err(e) = out {
+            let _ = fs::remove_file(&tmp);
+            return Err(e);
+        }
+        Ok(target)
     };
-    let target = dir.join(format!("{name}.{}", format_stamp(ms)));
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let out = write_new(&tmp, bytes)
-        .and_then(|()| fs::rename(&tmp, &target).map_err(|e| VaultError::io("keep", &target, e)));
-    if let Err(e) = out {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
+    if let Some(old) = old_key_generation {
+        let kept = write(OLD_KEY_SUFFIX, old)?;
+        log::info!(
+            "vault {}: a key left the vault; the generation that held it is kept as {}",
+            path.display(),
+            kept.display()
+        );
     }
-    let all = list_auto_backups(path);
-    let excess = all.len().saturating_sub(keep);
-    for old in &all[..excess] {
-        let _ = fs::remove_file(old);
-    }
+    let target = write("", bytes)?;
+    prune_auto_backups(path, keep, now_ms);
     Ok(target)
+}
+
+fn prune_auto_backups(path: &Path, keep: usize, now_ms: u64) {
+    let all = auto_backups_of(path);
+    let (old_key, ordinary): (Vec<&AutoBackup>, Vec<&AutoBackup>) =
+        all.iter().partition(|b| b.holds_old_key);
+    let mut remove: Vec<&AutoBackup> = ordinary[..ordinary.len().saturating_sub(keep)].to_vec();
+    // Newest first: within 30 days and within the bounds are kept.
+    let (mut count, mut size) = (0usize, 0u64);
+    for b in old_key.iter().rev() {
+        let len = fs::metadata(&b.path).map(|m| m.len()).unwrap_or(0);
+        let young = now_ms.saturating_sub(b.made_ms) < OLD_KEY_KEPT_MS;
+        if young && count < OLD_KEY_MAX_COUNT && size + len <= OLD_KEY_MAX_BYTES {
+            count += 1;
+            size += len;
+        } else {
+            remove.push(b);
+        }
+    }
+    for b in remove {
+        let _ = fs::remove_file(&b.path);
+    }
 }
 
 /// `YYYYMMDDTHHMMSS.mmmZ` (UTC) for Unix milliseconds: sortable, and valid in file names on
@@ -432,7 +503,7 @@ mod tests {
         let v = d.join("vault.tweestap");
         fs::write(d.join("notes.txt"), b"mine").unwrap();
         for n in 0..13u8 {
-            keep_auto_backup(&v, &[n], 10).unwrap();
+            keep_auto_backup(&v, &[n], None, 10, 1_700_000_000_000 + u64::from(n)).unwrap();
         }
         let kept = list_auto_backups(&v);
         assert_eq!(kept.len(), 10);
@@ -440,9 +511,62 @@ mod tests {
         assert_eq!(contents, (3..13).collect::<Vec<u8>>());
         // Other files in the folder are never touched.
         fs::write(auto_backup_dir(&v).join("vault.tweestap.keep-me"), b"x").unwrap();
-        keep_auto_backup(&v, &[13], 10).unwrap();
+        keep_auto_backup(&v, &[13], None, 10, 1_700_000_000_100).unwrap();
         assert!(auto_backup_dir(&v).join("vault.tweestap.keep-me").exists());
         assert!(!auto_backup_dir(&v).join(".vault.tweestap.tmp").exists());
+        fs::remove_dir_all(d).unwrap();
+    }
+
+    #[test]
+    fn restores_in_the_same_second_keep_every_replaced_file() {
+        let d = tempdir();
+        let v = d.join("vault.tweestap");
+        fs::write(&v, b"first").unwrap();
+        let a = restore(&v, b"second", 1_700_000_000).unwrap().unwrap();
+        let b = restore(&v, b"third", 1_700_000_000).unwrap().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(fs::read(&a).unwrap(), b"first");
+        assert_eq!(fs::read(&b).unwrap(), b"second");
+        assert_eq!(fs::read(&v).unwrap(), b"third");
+        fs::remove_dir_all(d).unwrap();
+    }
+
+    #[test]
+    fn a_generation_with_an_old_key_outlives_the_rotation_for_30_days() {
+        let d = tempdir();
+        let v = d.join("vault.tweestap");
+        let t0 = 1_700_000_000_000u64;
+        keep_auto_backup(&v, b"new", Some(b"held the old key"), 10, t0).unwrap();
+        for n in 0..50u64 {
+            keep_auto_backup(&v, &[n as u8], None, 10, t0 + 1000 * (n + 1)).unwrap();
+        }
+        let all = auto_backups_of(&v);
+        assert_eq!(all.len(), 11, "{all:?}");
+        assert!(all[0].holds_old_key);
+        assert_eq!(fs::read(&all[0].path).unwrap(), b"held the old key");
+        assert!(all[1..].iter().all(|b| !b.holds_old_key));
+        // 30 days on, the next save lets it go.
+        keep_auto_backup(&v, b"later", None, 10, t0 + OLD_KEY_KEPT_MS + 1).unwrap();
+        assert!(auto_backups_of(&v).iter().all(|b| !b.holds_old_key));
+        fs::remove_dir_all(d).unwrap();
+    }
+
+    #[test]
+    fn old_key_generations_are_bounded_in_number() {
+        let d = tempdir();
+        let v = d.join("vault.tweestap");
+        let t0 = 1_700_000_000_000u64;
+        for n in 0..(OLD_KEY_MAX_COUNT as u64 + 5) {
+            keep_auto_backup(&v, b"new", Some(&n.to_le_bytes()), 10, t0 + n).unwrap();
+        }
+        let old: Vec<AutoBackup> = auto_backups_of(&v)
+            .into_iter()
+            .filter(|b| b.holds_old_key)
+            .collect();
+        assert_eq!(old.len(), OLD_KEY_MAX_COUNT);
+        // The newest are the ones kept.
+        let last = fs::read(&old.last().unwrap().path).unwrap();
+        assert_eq!(last, (OLD_KEY_MAX_COUNT as u64 + 4).to_le_bytes());
         fs::remove_dir_all(d).unwrap();
     }
 

@@ -204,6 +204,7 @@ impl KeyringBackend for NoKeyring {
 #[derive(Debug, Default)]
 pub struct MemoryKeyring {
     entries: Mutex<HashMap<(String, String), Zeroizing<String>>>,
+    reads: std::sync::atomic::AtomicUsize,
 }
 
 impl MemoryKeyring {
@@ -226,6 +227,11 @@ impl MemoryKeyring {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// How many times an entry was looked up (tests check what a file made Tweestap ask).
+    pub fn reads(&self) -> usize {
+        self.reads.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 impl KeyringBackend for MemoryKeyring {
@@ -234,6 +240,7 @@ impl KeyringBackend for MemoryKeyring {
         service: &str,
         user: &str,
     ) -> Result<Option<Zeroizing<String>>, KeyringUnavailable> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         Ok(map.get(&(service.into(), user.into())).cloned())
     }

@@ -18,8 +18,10 @@ pub mod keyring;
 mod location;
 mod record;
 
+use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -277,6 +279,36 @@ impl VaultStore {
         fsio::list_auto_backups(&self.path)
     }
 
+    /// Every copy this vault can be restored from, oldest first: its automatic backups (those
+    /// kept for a key that left the vault marked) and the previous generation (`.bak`) last.
+    pub fn backup_copies(&self) -> Vec<BackupCopy> {
+        let mut copies: Vec<BackupCopy> = fsio::auto_backups_of(&self.path)
+            .into_iter()
+            .map(|b| BackupCopy {
+                path: b.path,
+                made_unix_ms: Some(b.made_ms),
+                kind: if b.holds_old_key {
+                    BackupKind::OldKey
+                } else {
+                    BackupKind::Automatic
+                },
+            })
+            .collect();
+        if let Some(bak) = self.existing_backup() {
+            let made = fs::metadata(&bak)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_millis() as u64);
+            copies.push(BackupCopy {
+                path: bak,
+                made_unix_ms: made,
+                kind: BackupKind::Previous,
+            });
+        }
+        copies
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -317,13 +349,24 @@ impl VaultStore {
 
     /// Reads, checks and decrypts the current file with `key`.
     fn read_with_key(&self, key: &DataKey, vault_id: &str) -> Result<(Header, Vec<Record>)> {
+        self.read_with_key_and_bytes(key, vault_id)
+            .map(|(header, records, _)| (header, records))
+    }
+
+    /// As [`Self::read_with_key`], with the file's bytes (the generation a change replaces).
+    fn read_with_key_and_bytes(
+        &self,
+        key: &DataKey,
+        vault_id: &str,
+    ) -> Result<(Header, Vec<Record>, Vec<u8>)> {
         let (bytes, header) = self.read_header()?;
         if header.vault_id != vault_id {
             return Err(VaultError::VaultChanged {
                 path: self.path.clone(),
             });
         }
-        self.decrypt(&bytes, key)
+        let (header, records) = self.decrypt(&bytes, key)?;
+        Ok((header, records, bytes))
     }
 
     fn decrypt(&self, bytes: &[u8], key: &DataKey) -> Result<(Header, Vec<Record>)> {
@@ -539,6 +582,46 @@ impl VaultStore {
     }
 }
 
+/// A copy of the vault that [`VaultStore::restore_from`] can put back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BackupCopy {
+    pub path: PathBuf,
+    /// When it was made (Unix milliseconds), when known.
+    pub made_unix_ms: Option<u64>,
+    pub kind: BackupKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    /// One of the rotating automatic backups (the last 10 generations).
+    Automatic,
+    /// A generation kept at least 30 days because it holds a key the vault no longer has.
+    OldKey,
+    /// `<vault>.bak`, the generation before the current one.
+    Previous,
+}
+
+/// One account of a backup copy, by name (never its key).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BackupAccount {
+    pub issuer: String,
+    pub account: String,
+    /// False when the vault no longer holds this account's key (replaced or gone): restoring
+    /// this copy brings it back.
+    pub key_in_vault: bool,
+}
+
+/// SHA-256 of every record's key: enough to tell which keys a change removes, without
+/// holding a second copy of the keys themselves.
+fn key_fingerprints(records: &[Record]) -> std::collections::HashSet<[u8; 32]> {
+    use sha2::{Digest, Sha256};
+    records
+        .iter()
+        .map(|r| Sha256::digest(r.secret.expose()).into())
+        .collect()
+}
+
 fn empty_password() -> VaultError {
     VaultError::PasswordRequired {
         reason: "the password cannot be empty",
@@ -713,12 +796,19 @@ impl Vault {
         change: impl FnOnce(&mut Header, &mut Vec<Record>, i64) -> Result<(T, bool)>,
     ) -> Result<T> {
         let _lock = fsio::lock(&self.store.path, self.store.lock_timeout)?;
-        let (mut header, mut records) =
-            self.store.read_with_key(&self.key, &self.header.vault_id)?;
+        let (mut header, mut records, previous) = self
+            .store
+            .read_with_key_and_bytes(&self.key, &self.header.vault_id)?;
+        let keys_before = key_fingerprints(&records);
         let now = self.store.now();
         let (out, changed) = change(&mut header, &mut records, now)?;
         if changed {
             records.retain(|r| !r.is_expired(now));
+            // A key that leaves the vault (replaced at a re-enrollment, or purged 30 days after
+            // its account was removed) stays restorable: the generation that still held it is
+            // kept apart from the rotating backups, for at least 30 days.
+            let keys_after = key_fingerprints(&records);
+            let held_an_old_key = keys_before.difference(&keys_after).next().is_some();
             let content = Content { records };
             let bytes = format::encode(&mut header, &content, &self.key);
             records = content.records;
@@ -738,7 +828,14 @@ impl Vault {
             );
             if self.store.auto_backups > 0 {
                 // Best effort: the change itself is done and must not be reported as failed.
-                match fsio::keep_auto_backup(&self.store.path, &bytes, self.store.auto_backups) {
+                let old_key_generation = held_an_old_key.then_some(previous.as_slice());
+                match fsio::keep_auto_backup(
+                    &self.store.path,
+                    &bytes,
+                    old_key_generation,
+                    self.store.auto_backups,
+                    self.store.clock.now_unix_ms(),
+                ) {
                     Ok(copy) => log::debug!("automatic backup {}", copy.display()),
                     Err(e) => log::warn!("automatic backup not written: {e}"),
                 }
@@ -749,6 +846,38 @@ impl Vault {
         self.header = header;
         self.records = records;
         Ok(out)
+    }
+
+    /// The live accounts of a backup copy of this vault, by name, and whether each one's key
+    /// is still in the vault. The copy opens with this vault's data key (it never changes);
+    /// a copy of another vault, or a damaged one, gives `integrity_error`.
+    pub fn backup_accounts(&self, copy: &Path) -> Result<Vec<BackupAccount>> {
+        let bytes = fsio::read(copy)?;
+        let parsed = format::parse(&bytes).map_err(|e| e.into_error(copy, None))?;
+        let corrupt = || VaultError::Integrity {
+            path: copy.to_path_buf(),
+            reason: "it is not a copy of this vault, or it is damaged",
+            backup: None,
+        };
+        if parsed.header.vault_id != self.header.vault_id {
+            return Err(corrupt());
+        }
+        let content = format::decrypt(&parsed, &self.key).ok_or_else(corrupt)?;
+        let here = key_fingerprints(&self.records);
+        let mut live: Vec<&Record> = content.records.iter().filter(|r| r.is_live()).collect();
+        live.sort_by(|a, b| (a.order, a.created, &a.id).cmp(&(b.order, b.created, &b.id)));
+        Ok(live
+            .into_iter()
+            .map(|r| {
+                use sha2::{Digest, Sha256};
+                let print: [u8; 32] = Sha256::digest(r.secret.expose()).into();
+                BackupAccount {
+                    issuer: r.issuer.clone(),
+                    account: r.account.clone(),
+                    key_in_vault: here.contains(&print),
+                }
+            })
+            .collect())
     }
 
     /// Changes one live record (not found → `not_found`, nothing written).
