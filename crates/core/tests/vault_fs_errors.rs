@@ -96,3 +96,59 @@ fn read_only_folder_is_reported_and_changes_nothing() {
         fs::set_permissions(&dir.0, fs::Permissions::from_mode(0o700)).unwrap();
     }
 }
+
+/// Issue 17: a vault path that is a symbolic link is resolved once, so saving replaces the
+/// target (the link stays a link) and the lock sits beside the target; a link swapped in for
+/// the file later is not followed; and files an earlier copy left readable to others are
+/// made owner-only on opening.
+#[cfg(unix)]
+#[test]
+fn links_are_resolved_once_and_loose_permissions_tightened() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let dir = TempDir::new("links");
+    fs::create_dir(dir.0.join("real")).unwrap();
+    let real = dir.0.join("real/vault.tweestap");
+    create_password_vault(&real);
+    let link = dir.0.join("vault-link.tweestap");
+    symlink(&real, &link).unwrap();
+
+    let mut vault = password_store(&link)
+        .unlock(Unlock::Password(PASSWORD))
+        .unwrap();
+    vault
+        .add(totp("BLk", "jan", b"12345678901234567890"))
+        .unwrap();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    assert!(dir.0.join("real/vault.tweestap.lock").exists());
+    assert!(!dir.0.join("vault-link.tweestap.lock").exists());
+    assert_eq!(open_with_password(&real).list().len(), 1);
+    drop(vault);
+
+    // Loose modes from an unzip or a copy: owner-only again after opening.
+    let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let bak = dir.0.join("real/vault.tweestap.bak");
+    let backups = dir.0.join("real/backups");
+    for (p, m) in [(&real, 0o644), (&bak, 0o664), (&backups, 0o755)] {
+        fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
+    }
+    open_with_password(&real);
+    assert_eq!(
+        (mode(&real), mode(&bak), mode(&backups)),
+        (0o600, 0o600, 0o700)
+    );
+
+    // A store made for the real file does not follow a link put in its place.
+    let store = password_store(&real);
+    let elsewhere = dir.0.join("elsewhere.tweestap");
+    fs::rename(&real, &elsewhere).unwrap();
+    symlink(&elsewhere, &real).unwrap();
+    let error = store.unlock(Unlock::Password(PASSWORD)).unwrap_err();
+    assert_ne!(error.kind(), "wrong_password", "{error}");
+    assert!(store.unlock(Unlock::Password(PASSWORD)).is_err());
+}

@@ -36,15 +36,63 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
+/// Owner-only files, never opened through a symbolic link: the vault path is resolved once
+/// (see `VaultStore::new`), so a link appearing later is someone else's doing.
 fn private_options() -> OpenOptions {
     let mut o = OpenOptions::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
+        o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
     o
 }
+
+/// The path a vault really lives at: when the file itself is a symbolic link, its target, so
+/// that writes replace the target (not the link) and its lock and backups sit beside it.
+pub(crate) fn resolve_link(path: PathBuf) -> PathBuf {
+    match fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(&path).unwrap_or(path),
+        _ => path,
+    }
+}
+
+/// Takes group and other access away from the vault's own files (the vault, `.bak`, the lock,
+/// the automatic backups and their folder) where an earlier version, a copy or an unzip left
+/// them readable. Best effort: where the file system keeps no modes, nothing changes.
+#[cfg(unix)]
+pub(crate) fn tighten_permissions(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut files = vec![path.to_path_buf(), backup_path(path), lock_path(path)];
+    files.extend(list_auto_backups(path));
+    let dir = auto_backup_dir(path);
+    for (p, mode) in files
+        .iter()
+        .map(|p| (p.as_path(), 0o600))
+        .chain(std::iter::once((dir.as_path(), 0o700)))
+    {
+        let Ok(meta) = fs::symlink_metadata(p) else {
+            continue;
+        };
+        if meta.file_type().is_symlink() || meta.permissions().mode() & 0o077 == 0 {
+            continue;
+        }
+        match fs::set_permissions(p, fs::Permissions::from_mode(mode)) {
+            Ok(()) => log::warn!(
+                "{} was readable by other users (mode {:o}); now {mode:o}",
+                p.display(),
+                meta.permissions().mode() & 0o777
+            ),
+            Err(e) => log::warn!(
+                "{} is readable by other users and stays so: {e}",
+                p.display()
+            ),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+pub(crate) fn tighten_permissions(_path: &Path) {}
 
 /// Creates the vault's folder (owner-only on Unix) when it does not exist yet.
 pub(crate) fn ensure_dir(path: &Path) -> Result<()> {
@@ -109,7 +157,13 @@ pub(crate) fn lock(path: &Path, timeout: Duration) -> Result<WriteLock> {
 /// Reads the whole vault file; a missing file is `vault_not_found`. (A refused read is plain
 /// `io`: `read_only` would tell the person the wrong thing.)
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| match e.kind() {
+    let read_file = || -> io::Result<Vec<u8>> {
+        let mut f = private_options().read(true).open(path)?;
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut f, &mut bytes)?;
+        Ok(bytes)
+    };
+    read_file().map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => VaultError::VaultNotFound {
             path: path.to_path_buf(),
         },

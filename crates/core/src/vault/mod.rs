@@ -228,7 +228,7 @@ impl VaultStore {
     /// timeout.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         VaultStore {
-            path: path.into(),
+            path: fsio::resolve_link(path.into()),
             keyring: Arc::new(OsKeyring::new()),
             clock: Arc::new(SystemClock::default()),
             lock_timeout: DEFAULT_LOCK_TIMEOUT,
@@ -334,6 +334,7 @@ impl VaultStore {
     /// Reads the file and checks its header; no key involved.
     fn read_header(&self) -> Result<(Vec<u8>, Header)> {
         let bytes = fsio::read(&self.path)?;
+        fsio::tighten_permissions(&self.path);
         let header = format::parse(&bytes)
             .map_err(|e| e.into_error(&self.path, self.existing_backup()))
             .inspect_err(|e| log::warn!("vault {}: {}", self.path.display(), e.kind()))?
