@@ -13,6 +13,8 @@ use serde::Serialize;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+use crate::wiping::WipingBuf;
+
 use crate::account::{Account, OtpKind};
 use crate::error::ErrorKind;
 use crate::import::crypto::{self, KEY_LEN};
@@ -128,10 +130,13 @@ pub fn write_private(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), E
 /// One `otpauth://` link per line (Steam accounts as `otpauth://steam/…`), ending with a
 /// newline. Holds every key in clear.
 pub fn uris(items: &[NewAccount]) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(String::with_capacity(items.len() * 160));
-    for item in items {
-        let link = Zeroizing::new(format_otpauth(&item.account));
-        out.push_str(&link);
+    let links: Vec<Zeroizing<String>> = items.iter().map(|i| format_otpauth(&i.account)).collect();
+    // Sized up front: growing would leave unwiped copies of earlier links behind.
+    let mut out = Zeroizing::new(String::with_capacity(
+        links.iter().map(|l| l.len() + 1).sum(),
+    ));
+    for link in &links {
+        out.push_str(link);
         out.push('\n');
     }
     log::info!(
@@ -343,7 +348,7 @@ pub fn aegis(
             .map(|(uuid, name)| AegisGroup { uuid, name })
             .collect(),
     };
-    let mut out = Zeroizing::new(Vec::with_capacity(4096 + items.len() * 512));
+    let mut out = WipingBuf::with_capacity(4096 + items.len() * 512);
     match encryption {
         None => {
             let file = AegisFile {
@@ -354,11 +359,12 @@ pub fn aegis(
                 },
                 db: &content,
             };
-            serde_json::to_writer_pretty(&mut *out, &file).expect("serializes");
+            serde_json::to_writer_pretty(&mut out, &file).expect("serializes");
         }
         Some(enc) => {
-            let mut plain = Zeroizing::new(Vec::with_capacity(4096 + items.len() * 512));
-            serde_json::to_writer(&mut *plain, &content).expect("serializes");
+            let mut plain = WipingBuf::with_capacity(4096 + items.len() * 512);
+            serde_json::to_writer(&mut plain, &content).expect("serializes");
+            let plain = plain.into_inner();
             let master = Zeroizing::new(crypto::random_bytes::<KEY_LEN>());
             let (nonce, ciphertext, tag) = crypto::seal(&master, &plain);
             let salt = crypto::random_bytes::<32>();
@@ -392,11 +398,11 @@ pub fn aegis(
                 },
                 db: base64::encode(&ciphertext),
             };
-            serde_json::to_writer_pretty(&mut *out, &file).expect("serializes");
+            serde_json::to_writer_pretty(&mut out, &file).expect("serializes");
         }
     }
-    out.push(b'\n');
-    Ok(out)
+    out.write_all(b"\n").expect("a buffer in memory");
+    Ok(out.into_inner())
 }
 
 /// A random (version 4) UUID, as Aegis gives every entry, group and slot.

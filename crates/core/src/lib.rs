@@ -20,6 +20,7 @@ mod radix;
 pub mod uri;
 pub mod vault;
 pub mod view;
+mod wiping;
 
 pub use account::{Account, Algorithm, OtpKind, Secret, display_label};
 pub use error::{ErrorKind, is_well_formed_kind};

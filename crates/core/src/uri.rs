@@ -301,10 +301,20 @@ pub(crate) fn compose_label(
 ///
 /// What cannot survive the trip, by the parse rules: leading/trailing spaces in the account
 /// name or issuer (trimmed on reading) and an issuer of only spaces (read as absent).
-pub fn format_otpauth(account: &Account) -> String {
+///
+/// The link holds the key, so it is returned in a buffer wiped on drop, sized up front so that
+/// it never reallocates (which would leave an unwiped copy behind).
+pub fn format_otpauth(account: &Account) -> Zeroizing<String> {
+    use std::fmt::Write;
     let secret = Zeroizing::new(base32::encode(account.secret.expose()));
     let label = compose_label(&account.issuer, &account.account, percent::encode);
-    let mut uri = format!(
+    let issuer = percent::encode(&account.issuer);
+    // Scheme, type, the fixed parameter names and the numbers: well under 128 bytes.
+    let mut uri = Zeroizing::new(String::with_capacity(
+        128 + label.len() + secret.len() + issuer.len(),
+    ));
+    let _ = write!(
+        uri,
         "otpauth://{}/{}?secret={}",
         account.kind.type_name(),
         label,
@@ -312,18 +322,19 @@ pub fn format_otpauth(account: &Account) -> String {
     );
     if !account.issuer.is_empty() {
         uri.push_str("&issuer=");
-        uri.push_str(&percent::encode(&account.issuer));
+        uri.push_str(&issuer);
     }
     let (algorithm, digits) = match account.kind {
         OtpKind::Steam => (Algorithm::Sha1, STEAM_DIGITS),
         _ => (account.algorithm, account.digits),
     };
-    uri.push_str(&format!("&algorithm={algorithm}&digits={digits}"));
-    match account.kind {
-        OtpKind::Totp { period } => uri.push_str(&format!("&period={period}")),
-        OtpKind::Steam => uri.push_str(&format!("&period={STEAM_PERIOD}")),
-        OtpKind::Hotp { counter } => uri.push_str(&format!("&counter={counter}")),
-    }
+    let _ = write!(uri, "&algorithm={algorithm}&digits={digits}");
+    let _ = match account.kind {
+        OtpKind::Totp { period } => write!(uri, "&period={period}"),
+        OtpKind::Steam => write!(uri, "&period={STEAM_PERIOD}"),
+        OtpKind::Hotp { counter } => write!(uri, "&counter={counter}"),
+    };
+    debug_assert!(uri.capacity() == 128 + label.len() + secret.len() + issuer.len());
     uri
 }
 
@@ -491,7 +502,7 @@ mod tests {
             Secret::new(b"Hello!\xde\xad\xbe\xef".to_vec()),
         );
         assert_eq!(
-            format_otpauth(&acc),
+            format_otpauth(&acc).as_str(),
             "otpauth://totp/ACME%20Co:alice%2B2fa@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30"
         );
         acc.issuer = "A:B".into();

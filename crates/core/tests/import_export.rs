@@ -345,7 +345,7 @@ fn vault_and_preview(dir: &TempDir) -> (Vault, import::ImportPreview) {
         totp("Bank", "piet", NEW_KEY),
     ]
     .iter()
-    .map(format_otpauth)
+    .map(|a| format_otpauth(a).as_str().to_owned())
     .collect();
     let preview = import::preview(
         &[Source::new("links.txt", links.join("\n").into_bytes())],
@@ -366,7 +366,10 @@ fn plan_and_commit(
 }
 
 fn links_preview(accounts: &[Account]) -> ImportPreview {
-    let links: Vec<String> = accounts.iter().map(format_otpauth).collect();
+    let links: Vec<String> = accounts
+        .iter()
+        .map(|a| format_otpauth(a).as_str().to_owned())
+        .collect();
     import::preview(
         &[Source::new("links.txt", links.join("\n").into_bytes())],
         ImportOptions::default(),
@@ -557,7 +560,9 @@ fn nothing_new_writes_nothing() {
     let preview = import::preview(
         &[Source::new(
             "l",
-            format_otpauth(&totp("BLk", "jan", OLD_KEY)).into_bytes(),
+            format_otpauth(&totp("BLk", "jan", OLD_KEY))
+                .as_bytes()
+                .to_vec(),
         )],
         ImportOptions::default(),
     )
@@ -609,7 +614,9 @@ fn cancel_and_failures_leave_the_vault_byte_identical() {
         let preview = import::preview(
             &[Source::new(
                 "l",
-                format_otpauth(&totp("Mail", "ann", NEW_KEY)).into_bytes(),
+                format_otpauth(&totp("Mail", "ann", NEW_KEY))
+                    .as_bytes()
+                    .to_vec(),
             )],
             ImportOptions::default(),
         )
@@ -647,11 +654,15 @@ fn a_hundred_thousand_accounts_plan_and_commit_in_linear_time() {
     let links: String = (0..n)
         .map(|i| {
             let key = format!("key {i:08} for the big import");
-            format_otpauth(&totp(
-                &format!("Service{i}"),
-                &format!("user{i}"),
-                key.as_bytes(),
-            )) + "\n"
+            format!(
+                "{}\n",
+                format_otpauth(&totp(
+                    &format!("Service{i}"),
+                    &format!("user{i}"),
+                    key.as_bytes(),
+                ))
+                .as_str()
+            )
         })
         .collect();
     let preview = import::preview(

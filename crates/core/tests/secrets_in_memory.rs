@@ -97,7 +97,7 @@ fn debug_never_shows_a_key() {
     let batch = tweestap_core::migration::parse_migration(&export_link).unwrap();
     assert_no_key(&format!("{batch:?}"), "MigrationBatch");
 
-    let source = Source::new("links.txt", format!("{link}\n").into_bytes());
+    let source = Source::new("links.txt", format!("{}\n", link.as_str()).into_bytes());
     assert_no_key(&format!("{source:?}"), "Source");
     let options = ImportOptions {
         format: None,

@@ -89,7 +89,7 @@ pub struct Link {
 impl Link {
     /// The `otpauth://` link the QR code holds.
     pub fn uri(&self) -> String {
-        format_otpauth(&self.account)
+        format_otpauth(&self.account).as_str().to_owned()
     }
 
     /// The key in base32, in groups of four for typing.

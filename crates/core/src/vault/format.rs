@@ -2,7 +2,6 @@
 //! AES-256-GCM ciphertext of the records, with everything before the ciphertext bound as
 //! associated data.
 
-use std::io::{self, Write};
 use std::path::Path;
 
 use aes_gcm::aead::rand_core::RngCore;
@@ -10,7 +9,7 @@ use aes_gcm::aead::{AeadInPlace, KeyInit, OsRng};
 use aes_gcm::{Aes256Gcm, Key, Nonce, Tag};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::error::{Result, VaultError};
 use super::kdf::{KEY_LEN, KdfParams};
@@ -330,9 +329,9 @@ pub(crate) fn encode(header: &mut Header, content: &Content, key: &DataKey) -> V
     header.nonce = hex_encode(&nonce).to_string();
     let header_json = serde_json::to_vec(header).expect("header serializes");
 
-    let mut plain = WipingBuf::with_capacity(64 * 1024);
+    let mut plain = crate::wiping::WipingBuf::with_capacity(64 * 1024);
     serde_json::to_writer(&mut plain, content).expect("records serialize");
-    let plain = plain.0;
+    let plain = plain.into_inner();
 
     let aad_len = PREFIX_LEN + header_json.len();
     let mut out = Vec::with_capacity(aad_len + plain.len() + TAG_LEN);
@@ -351,34 +350,6 @@ pub(crate) fn encode(header: &mut Header, content: &Content, key: &DataKey) -> V
         .expect("AES-GCM encryption cannot fail below 64 GiB");
     out.extend_from_slice(&tag);
     out
-}
-
-/// A growable buffer that wipes every allocation it leaves behind, so serializing secrets
-/// leaves no plaintext copy in freed memory.
-struct WipingBuf(Zeroizing<Vec<u8>>);
-
-impl WipingBuf {
-    fn with_capacity(n: usize) -> Self {
-        WipingBuf(Zeroizing::new(Vec::with_capacity(n)))
-    }
-}
-
-impl Write for WipingBuf {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        let v = &mut self.0;
-        if v.len() + data.len() > v.capacity() {
-            let mut bigger = Vec::with_capacity((v.len() + data.len()).max(v.capacity() * 2));
-            bigger.extend_from_slice(v);
-            v.zeroize();
-            **v = bigger;
-        }
-        v.extend_from_slice(data);
-        Ok(data.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// A fresh random 128-bit identifier, hex (vault and account ids).
@@ -473,15 +444,5 @@ mod tests {
         let sum = checksum(&bytes[..14], &bytes[PREFIX_LEN..PREFIX_LEN + hlen]);
         bytes[14..PREFIX_LEN].copy_from_slice(&sum);
         assert!(matches!(parse(&bytes), Err(ParseError::NewerVersion(2))));
-    }
-
-    #[test]
-    fn wiping_buf_grows_correctly() {
-        let mut w = WipingBuf::with_capacity(1);
-        for i in 0..1000u32 {
-            w.write_all(&i.to_le_bytes()).unwrap();
-        }
-        assert_eq!(w.0.len(), 4000);
-        assert_eq!(&w.0[4..8], &1u32.to_le_bytes());
     }
 }

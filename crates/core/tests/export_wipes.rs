@@ -1,0 +1,111 @@
+//! Export buffers are wiped (issue 17): after an export and its result are dropped, no copy of
+//! the key's base32 text is left anywhere in this process's memory — not in a buffer that grew
+//! by reallocation, not in a temporary string. The memory is read through `/proc/self/mem`
+//! (Linux), the way another process with the same rights could read it. One test in its own
+//! binary, so no other test's allocations are in the way.
+
+#![cfg(target_os = "linux")]
+
+use std::fs;
+use std::io::{Read, Seek, SeekFrom};
+
+use tweestap_core::export::{self, AegisEncryption};
+use tweestap_core::import::{NewAccount, ScryptCost};
+use tweestap_core::{Account, Secret, base32};
+
+/// Where `needle` occurs in this process's writable memory, except inside `except` (the
+/// needle's own buffer). Memory is read in chunks into a buffer on the stack, whose own
+/// addresses are skipped too, so the scan never finds its own copies.
+fn copies_in_memory(needle: &[u8], except: std::ops::Range<usize>) -> Vec<usize> {
+    const CHUNK: usize = 64 * 1024;
+    let mut chunk = [0u8; CHUNK];
+    let own = chunk.as_ptr() as usize..chunk.as_ptr() as usize + CHUNK;
+    let maps = fs::read_to_string("/proc/self/maps").unwrap();
+    let mut mem = fs::File::open("/proc/self/mem").unwrap();
+    let mut found = Vec::new();
+    for line in maps.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (range, perms, name) = (fields[0], fields[1], fields.get(5).copied().unwrap_or(""));
+        // The heap, anonymous mappings (large allocations, thread arenas, thread stacks).
+        if !perms.starts_with("rw") || !(name.is_empty() || name == "[heap]") {
+            continue;
+        }
+        let (start, end) = range.split_once('-').unwrap();
+        let start = usize::from_str_radix(start, 16).unwrap();
+        let end = usize::from_str_radix(end, 16).unwrap();
+        // Chunks overlap by the needle's length, so a copy across two chunks is seen.
+        let mut at = start;
+        while at < end {
+            let len = CHUNK.min(end - at);
+            if mem.seek(SeekFrom::Start(at as u64)).is_err()
+                || mem.read_exact(&mut chunk[..len]).is_err()
+            {
+                break;
+            }
+            for (i, w) in chunk[..len].windows(needle.len()).enumerate() {
+                let address = at + i;
+                if w == needle && !except.contains(&address) && !own.contains(&address) {
+                    found.push(address);
+                }
+            }
+            if at + len >= end {
+                break;
+            }
+            at += len - needle.len();
+        }
+    }
+    chunk.iter_mut().for_each(|b| *b = 0);
+    found
+}
+
+#[test]
+fn exports_leave_no_copy_of_a_key_behind() {
+    let key: Vec<u8> = b"\x9d\x51wipe-me-export-key-bytes\xe4\x07".to_vec();
+    let needle = base32::encode(&key);
+    let needle_at = needle.as_ptr() as usize..needle.as_ptr() as usize + needle.len();
+    // Enough accounts, with long names, that every output buffer has to grow.
+    let items: Vec<NewAccount> = (0..300)
+        .map(|i| {
+            NewAccount::from(Account::totp(
+                format!(
+                    "Issuer with a rather long name number {i} {}",
+                    "x".repeat(i % 400)
+                ),
+                format!("account-{i}@example.com"),
+                Secret::new(key.clone()),
+            ))
+        })
+        .collect();
+    assert!(
+        copies_in_memory(needle.as_bytes(), needle_at.clone()).is_empty(),
+        "before any export"
+    );
+
+    type Export<'a> = (&'static str, Box<dyn Fn() + 'a>);
+    let exports: [Export<'_>; 3] = [
+        ("otpauth links", Box::new(|| drop(export::uris(&items)))),
+        (
+            "Aegis plain",
+            Box::new(|| drop(export::aegis(&items, None).unwrap())),
+        ),
+        (
+            "Aegis encrypted",
+            Box::new(|| {
+                let encryption = AegisEncryption {
+                    password: "pw",
+                    cost: ScryptCost::insecure_for_tests(),
+                };
+                drop(export::aegis(&items, Some(encryption)).unwrap())
+            }),
+        ),
+    ];
+    for (what, run) in exports {
+        run();
+        let left = copies_in_memory(needle.as_bytes(), needle_at.clone());
+        assert!(
+            left.is_empty(),
+            "{what}: {} copies of the key left in memory",
+            left.len()
+        );
+    }
+}
