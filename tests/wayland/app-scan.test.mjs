@@ -87,6 +87,7 @@ describe("The app on Wayland (sway)", () => {
   it("copies a code for native Wayland apps, marked sensitive, and clears it", async () => {
     const { session } = app;
     await setClipboardClearSeconds(session, 3);
+    await session.waitFor('[data-testid="settings"] [role="status"], [data-testid="settings"] [role="alert"]');
     assert.deepEqual(await session.findAll('[data-testid="settings"] [role="alert"]'), [], "no error on saving");
     await session.find('[data-testid="settings"] [role="status"]');
     const [row] = await shownRows(session);

@@ -494,6 +494,7 @@ fn scan_timeouts_that_are_not_seconds_are_usage_errors() {
 /// A FIFO would make `import` wait for a writer for ever and `/dev/zero` would be read without
 /// end (issue 17): both, and a folder, are refused at once as `not_a_file`, by `import` and by
 /// `scan`. The child is killed if it is still running after 20 s, so a hang fails the test.
+#[cfg(unix)]
 #[test]
 fn special_files_are_refused_at_once() {
     let dir = Dir::new("special-files");
@@ -520,6 +521,7 @@ fn special_files_are_refused_at_once() {
 }
 
 /// Runs the CLI, killing it after 20 s (a hang is then a failure, not a stuck test run).
+#[cfg(unix)]
 fn tweestap_with_deadline(args: &[&str]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tweestap"))
         .args(args)

@@ -255,4 +255,10 @@ fn bytes_that_are_not_utf8_are_binary_unless_they_are_a_2fa_link() {
         texts,
         vec!["otpauth://totp/Café?secret=JBSWY3DPEHPK3PXP".to_string()]
     );
+
+    // Other text in ISO 8859-1 stays text.
+    let page = qr::encode_bytes_image(b"Caf\xe9 de Boerderij, Dorpsstraat 1", 6).unwrap();
+    let texts = qr::decode_luma(&page).unwrap();
+    assert_eq!(texts, vec!["Café de Boerderij, Dorpsstraat 1".to_string()]);
+    assert_eq!(qr::classify(&texts[0]), qr::QrContent::Other);
 }

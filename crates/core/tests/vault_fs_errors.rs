@@ -133,15 +133,34 @@ fn links_are_resolved_once_and_loose_permissions_tightened() {
     // Loose modes from an unzip or a copy: owner-only again after opening.
     let mode = |p: &std::path::Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let bak = dir.0.join("real/vault.tweestap.bak");
-    let backups = dir.0.join("real/backups");
-    for (p, m) in [(&real, 0o644), (&bak, 0o664), (&backups, 0o755)] {
+    let auto = password_store(&real).auto_backups()[0].clone();
+    let other = dir.0.join("real/backups/notes.txt");
+    fs::write(&other, b"not the vault's").unwrap();
+    for (p, m) in [
+        (&real, 0o644),
+        (&bak, 0o664),
+        (&auto, 0o444),
+        (&other, 0o644),
+    ] {
         fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
     }
     open_with_password(&real);
+    // Group and other bits go; the owner's stay (a read-only copy stays read-only); files
+    // that are not the vault's are left alone.
     assert_eq!(
-        (mode(&real), mode(&bak), mode(&backups)),
-        (0o600, 0o600, 0o700)
+        (mode(&real), mode(&bak), mode(&auto), mode(&other)),
+        (0o600, 0o600, 0o400, 0o644)
     );
+    // A file that is not a vault is not touched at all.
+    let notes = dir.0.join("notes.tweestap");
+    fs::write(&notes, b"my notes").unwrap();
+    fs::set_permissions(&notes, fs::Permissions::from_mode(0o644)).unwrap();
+    assert!(
+        password_store(&notes)
+            .unlock(Unlock::Password(PASSWORD))
+            .is_err()
+    );
+    assert_eq!(mode(&notes), 0o644);
 
     // A store made for the real file does not follow a link put in its place.
     let store = password_store(&real);

@@ -52,19 +52,31 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         // Restoring over a vault that opens replaces good data with older data: only when
         // the person says so. A vault that fails to open (damaged, tampered) is what
         // restoring is for.
-        match args.vault.open() {
-            Ok(_) if !args.yes => {
-                return Err(CliError::bad_input(
-                    "vault_healthy",
-                    format!(
-                        "{} opens fine, so it was not replaced; add --yes to restore anyway (the current file is kept beside it), or see the copies with --list",
-                        store.path().display()
-                    ),
-                ));
+        if !args.yes {
+            match args.vault.open() {
+                Ok(_) => {
+                    return Err(CliError::bad_input(
+                        "vault_healthy",
+                        format!(
+                            "{} opens fine, so it was not replaced; add --yes to restore anyway (the current file is kept beside it), or see the copies with --list",
+                            store.path().display()
+                        ),
+                    ));
+                }
+                Err(e) if e.kind == "integrity_error" || e.kind == "vault_not_found" => {}
+                // Without its password or keyring key it cannot be told whether the vault
+                // is damaged: the person decides.
+                Err(e) => {
+                    return Err(CliError::bad_input(
+                        "vault_healthy",
+                        format!(
+                            "could not check whether {} is damaged ({}); give its password (--password-file) to check, or add --yes to restore anyway (the current file is kept beside it)",
+                            store.path().display(),
+                            e.kind
+                        ),
+                    ));
+                }
             }
-            Ok(_) => {}
-            Err(e) if e.kind == "integrity_error" || e.kind == "vault_not_found" => {}
-            Err(e) => return Err(e),
         }
         let damaged = match &args.from {
             None => store.restore_backup()?,

@@ -29,8 +29,10 @@ const SALT_LEN: usize = 12;
 const HEADER_LEN: usize = 4 + SALT_LEN + NONCE_LEN;
 /// Iteration counts that mark the new layout when detecting (andOTP uses 140 000–160 000);
 /// wider than what is run ([`MAX_PBKDF2_ITERATIONS`]), so that a file asking for more is
-/// recognised and refused as such.
-const PLAUSIBLE_ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=100_000_000;
+/// recognised and refused as such. (An old-layout file's first bytes are a random nonce: one
+/// in about 480 falls in this range above what is run; with a wrong password it then gets
+/// the "too costly" answer, which says so.)
+const PLAUSIBLE_ITERATIONS: std::ops::RangeInclusive<u32> = 1_000..=10_000_000;
 
 #[derive(Deserialize)]
 struct Entry {
@@ -122,7 +124,7 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, 
             return Err(ImportError::kdf_too_costly(
                 FORMAT,
                 format!(
-                    "{n} PBKDF2 iterations; andOTP uses about 150 000 and at most {MAX_PBKDF2_ITERATIONS} are accepted"
+                    "{n} PBKDF2 iterations; andOTP uses about 150 000 and at most {MAX_PBKDF2_ITERATIONS} are accepted. If this is an andOTP backup from before 2020, the password is wrong instead"
                 ),
             ));
         }

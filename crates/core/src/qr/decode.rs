@@ -4,7 +4,8 @@ use image::{DynamicImage, GrayImage, ImageFormat, ImageReader, Limits};
 use std::io::Cursor;
 use std::path::Path;
 use zxingcpp::{
-    BarcodeFormat, BarcodeReader, Binarizer, ImageFormat as ZxFormat, ImageView, TextMode,
+    BarcodeFormat, BarcodeReader, Binarizer, ContentType, ImageFormat as ZxFormat, ImageView,
+    TextMode,
 };
 
 use super::QrError;
@@ -222,15 +223,17 @@ fn read_into(
             continue;
         }
         // Raw bytes as UTF-8 (what otpauth producers write, with or without an ECI). Other
-        // bytes: the decoder's transcoding (by ECI or its guess, plain, never escaped) when
-        // that is a 2FA link, e.g. one written in ISO 8859-1; otherwise the bytes with U+FFFD
-        // marking what is not UTF-8, which classify() reports as binary.
+        // bytes: the decoder's transcoding (by ECI or its guess, plain, never escaped) for text
+        // in another character set, and for a 2FA link in one (e.g. ISO 8859-1); for content
+        // the decoder finds binary, the bytes with U+FFFD marking what is not UTF-8, which
+        // classify() reports as binary.
         let bytes = code.bytes();
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
                 let plain = code.text();
-                if super::classify(&plain).is_2fa() {
+                let binary = matches!(code.content_type(), ContentType::Binary);
+                if !binary || super::classify(&plain).is_2fa() {
                     plain
                 } else {
                     String::from_utf8_lossy(e.as_bytes()).into_owned()

@@ -50,43 +50,49 @@ fn private_options() -> OpenOptions {
 
 /// The path a vault really lives at: when the file itself is a symbolic link, its target, so
 /// that writes replace the target (not the link) and its lock and backups sit beside it.
+/// (Unix only: on Windows `canonicalize` gives `\\?\` paths, and vaults behind links are
+/// rare there.)
 pub(crate) fn resolve_link(path: PathBuf) -> PathBuf {
     match fs::symlink_metadata(&path) {
-        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(&path).unwrap_or(path),
+        Ok(m) if cfg!(unix) && m.file_type().is_symlink() => {
+            fs::canonicalize(&path).unwrap_or(path)
+        }
         _ => path,
     }
 }
 
-/// Takes group and other access away from the vault's own files (the vault, `.bak`, the lock,
-/// the automatic backups and their folder) where an earlier version, a copy or an unzip left
-/// them readable. Best effort: where the file system keeps no modes, nothing changes.
+/// Takes group and other access away from the vault's own files (the vault, `.bak`, the lock
+/// and the automatic backups, which carry its name) where an earlier version, a copy or an
+/// unzip left them readable; the owner's own bits stay as they are. Called only once the file
+/// has been read as a vault. Folders are left alone: `backups/` may be shared with other
+/// files. Best effort: where the file system keeps no modes, nothing changes (and nothing
+/// claims it did).
 #[cfg(unix)]
 pub(crate) fn tighten_permissions(path: &Path) {
     use std::os::unix::fs::PermissionsExt;
     let mut files = vec![path.to_path_buf(), backup_path(path), lock_path(path)];
     files.extend(list_auto_backups(path));
-    let dir = auto_backup_dir(path);
-    for (p, mode) in files
-        .iter()
-        .map(|p| (p.as_path(), 0o600))
-        .chain(std::iter::once((dir.as_path(), 0o700)))
-    {
+    for p in &files {
         let Ok(meta) = fs::symlink_metadata(p) else {
             continue;
         };
-        if meta.file_type().is_symlink() || meta.permissions().mode() & 0o077 == 0 {
+        let mode = meta.permissions().mode() & 0o777;
+        if !meta.file_type().is_file() || mode & 0o077 == 0 {
             continue;
         }
-        match fs::set_permissions(p, fs::Permissions::from_mode(mode)) {
-            Ok(()) => log::warn!(
-                "{} was readable by other users (mode {:o}); now {mode:o}",
-                p.display(),
-                meta.permissions().mode() & 0o777
-            ),
-            Err(e) => log::warn!(
-                "{} is readable by other users and stays so: {e}",
+        let tight = mode & 0o700;
+        let _ = fs::set_permissions(p, fs::Permissions::from_mode(tight));
+        let now = fs::metadata(p).map(|m| m.permissions().mode() & 0o777);
+        if now.as_ref().is_ok_and(|m| m & 0o077 == 0) {
+            log::warn!(
+                "{} was readable by other users (mode {mode:o}); now {tight:o}",
                 p.display()
-            ),
+            );
+        } else {
+            log::debug!(
+                "{} is readable by other users and its mode cannot be changed here",
+                p.display()
+            );
         }
     }
 }
@@ -400,12 +406,17 @@ pub(crate) fn keep_auto_backup(
         Ok(target)
     };
     if let Some(old) = old_key_generation {
-        let kept = write(OLD_KEY_SUFFIX, old)?;
-        log::info!(
-            "vault {}: a key left the vault; the generation that held it is kept as {}",
-            path.display(),
-            kept.display()
-        );
+        match write(OLD_KEY_SUFFIX, old) {
+            Ok(kept) => log::info!(
+                "vault {}: a key left the vault; the generation that held it is kept as {}",
+                path.display(),
+                kept.display()
+            ),
+            Err(e) => log::warn!(
+                "vault {}: the generation with the old key was not kept: {e}",
+                path.display()
+            ),
+        }
     }
     let target = write("", bytes)?;
     prune_auto_backups(path, keep, now_ms);

@@ -334,11 +334,11 @@ impl VaultStore {
     /// Reads the file and checks its header; no key involved.
     fn read_header(&self) -> Result<(Vec<u8>, Header)> {
         let bytes = fsio::read(&self.path)?;
-        fsio::tighten_permissions(&self.path);
         let header = format::parse(&bytes)
             .map_err(|e| e.into_error(&self.path, self.existing_backup()))
             .inspect_err(|e| log::warn!("vault {}: {}", self.path.display(), e.kind()))?
             .header;
+        fsio::tighten_permissions(&self.path);
         log::trace!(
             "vault {}: header read ({} bytes, {} slots)",
             self.path.display(),
@@ -488,14 +488,34 @@ impl VaultStore {
     /// As [`VaultStore::restore_backup`], from another copy of this vault: one of
     /// [`VaultStore::auto_backups`].
     pub fn restore_from(&self, backup: &Path) -> Result<Option<PathBuf>> {
+        use crate::files::{ReadError, read_regular};
         let backup = backup.to_path_buf();
-        let bytes = fsio::read(&backup).map_err(|e| match e {
-            VaultError::VaultNotFound { .. } => VaultError::VaultNotFound {
+        // A copy the person names may be a link (unlike the vault's own files).
+        let bytes = read_regular(&backup, 64 * 1024 * 1024).map_err(|e| match e {
+            ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                VaultError::VaultNotFound {
+                    path: backup.clone(),
+                }
+            }
+            ReadError::Io(e) => VaultError::io("read", &backup, e),
+            ReadError::NotAFile(_) | ReadError::TooLarge(_) => VaultError::Integrity {
                 path: backup.clone(),
+                reason: "it is not a vault file",
+                backup: None,
             },
-            other => other,
         })?;
-        format::parse(&bytes).map_err(|e| e.into_error(&backup, None))?;
+        let copy = format::parse(&bytes).map_err(|e| e.into_error(&backup, None))?;
+        // Another vault's file would take this one's place with keys this one never had.
+        if let Ok(current) = fsio::read(&self.path)
+            && let Ok(current) = format::parse(&current)
+            && current.header.vault_id != copy.header.vault_id
+        {
+            return Err(VaultError::Integrity {
+                path: backup.clone(),
+                reason: "it is a copy of another vault, not of this one",
+                backup: None,
+            });
+        }
         let _lock = fsio::lock(&self.path, self.lock_timeout)?;
         log::info!(
             "vault {}: restoring the copy {}",
