@@ -633,14 +633,16 @@ pub struct BackupAccount {
     pub key_in_vault: bool,
 }
 
-/// SHA-256 of every record's key: enough to tell which keys a change removes, without
-/// holding a second copy of the keys themselves.
-fn key_fingerprints(records: &[Record]) -> std::collections::HashSet<[u8; 32]> {
+/// SHA-256 of a record's key: enough to tell keys apart without holding a second copy of
+/// the key itself.
+fn key_fingerprint(record: &Record) -> [u8; 32] {
     use sha2::{Digest, Sha256};
-    records
-        .iter()
-        .map(|r| Sha256::digest(r.secret.expose()).into())
-        .collect()
+    Sha256::digest(record.secret.expose()).into()
+}
+
+/// [`key_fingerprint`] of every record: which keys a change removes.
+fn key_fingerprints(records: &[Record]) -> std::collections::HashSet<[u8; 32]> {
+    records.iter().map(key_fingerprint).collect()
 }
 
 fn empty_password() -> VaultError {
@@ -889,14 +891,10 @@ impl Vault {
         live.sort_by(|a, b| (a.order, a.created, &a.id).cmp(&(b.order, b.created, &b.id)));
         Ok(live
             .into_iter()
-            .map(|r| {
-                use sha2::{Digest, Sha256};
-                let print: [u8; 32] = Sha256::digest(r.secret.expose()).into();
-                BackupAccount {
-                    issuer: r.issuer.clone(),
-                    account: r.account.clone(),
-                    key_in_vault: here.contains(&print),
-                }
+            .map(|r| BackupAccount {
+                issuer: r.issuer.clone(),
+                account: r.account.clone(),
+                key_in_vault: here.contains(&key_fingerprint(r)),
             })
             .collect())
     }
