@@ -59,7 +59,7 @@ pub fn decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
 
 /// Canonical unpadded upper-case base32 of `bytes`.
 pub fn encode(bytes: &[u8]) -> String {
-    radix::encode(bytes, 5, ALPHABET)
+    radix::encode(bytes, 5, ALPHABET, 0)
 }
 
 #[cfg(test)]

@@ -25,9 +25,11 @@ pub fn decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     })
 }
 
-/// Standard base64 with `=` padding.
+/// Standard base64 with `=` padding, in a string sized for it exactly (padding never
+/// reallocates, which would leave an unwiped copy of an encoded key).
 pub fn encode(bytes: &[u8]) -> String {
-    let mut out = radix::encode(bytes, 6, ALPHABET);
+    let unpadded = (bytes.len() * 8).div_ceil(6);
+    let mut out = radix::encode(bytes, 6, ALPHABET, unpadded.next_multiple_of(4) - unpadded);
     while !out.len().is_multiple_of(4) {
         out.push('=');
     }

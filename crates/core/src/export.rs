@@ -234,7 +234,7 @@ pub fn google_links(items: &[NewAccount]) -> GoogleLinks {
             batch_id,
         };
         let link = encode_migration(chunk, &header).expect("every account was checked");
-        out.links.push(Zeroizing::new(link));
+        out.links.push(link);
     }
     log::info!(
         "export: {} accounts as {} Google Authenticator export link(s), {} left out",
@@ -245,8 +245,8 @@ pub fn google_links(items: &[NewAccount]) -> GoogleLinks {
     out
 }
 
-/// Each link of [`google_links`] as a PNG QR code (6 pixels per module).
-pub fn google_qr_codes(links: &GoogleLinks) -> Vec<Vec<u8>> {
+/// Each link of [`google_links`] as a PNG QR code (6 pixels per module), wiped on drop.
+pub fn google_qr_codes(links: &GoogleLinks) -> Vec<Zeroizing<Vec<u8>>> {
     links
         .links
         .iter()

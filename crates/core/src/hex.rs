@@ -6,7 +6,7 @@ use crate::radix;
 
 /// Lowercase hex of `bytes`.
 pub fn encode(bytes: &[u8]) -> String {
-    radix::encode(bytes, 4, b"0123456789abcdef")
+    radix::encode(bytes, 4, b"0123456789abcdef", 0)
 }
 
 /// The value of one hex digit, either case.

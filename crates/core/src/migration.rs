@@ -168,15 +168,28 @@ pub fn decode_migration_payload(payload: &[u8]) -> Result<MigrationBatch, Migrat
 /// does (algorithm, digits and type always explicit, `Issuer:account` in `name`).
 /// [`parse_migration`] reads it back to the same accounts and header. Fails for what the
 /// format cannot carry: Steam, 7 digits, a period other than 30 s.
+///
+/// The payload, its base64 text and the link hold the keys, so each is built in a buffer
+/// sized up front (it never reallocates and leaves an unwiped copy behind) and wiped on drop.
 pub fn encode_migration(
     accounts: &[Account],
     batch: &BatchInfo,
-) -> Result<String, MigrationEncodeError> {
-    let mut payload = Zeroizing::new(Vec::new());
-    for (index, account) in accounts.iter().enumerate() {
-        let entry =
-            encode_entry(account).map_err(|reason| MigrationEncodeError { index, reason })?;
-        write_len_field(&mut payload, 1, &entry);
+) -> Result<Zeroizing<String>, MigrationEncodeError> {
+    let entries = accounts
+        .iter()
+        .enumerate()
+        .map(|(index, account)| {
+            encode_entry(account).map_err(|reason| MigrationEncodeError { index, reason })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let capacity = entries
+        .iter()
+        .map(|e| FIELD_OVERHEAD + e.len())
+        .sum::<usize>()
+        + 4 * FIELD_OVERHEAD;
+    let mut payload = Zeroizing::new(Vec::with_capacity(capacity));
+    for entry in &entries {
+        write_len_field(&mut payload, 1, entry);
     }
     for (number, value) in [
         (2, batch.version),
@@ -187,12 +200,19 @@ pub fn encode_migration(
         // int32: negative values are sign-extended to 64 bits (a 10-byte varint).
         write_varint_field(&mut payload, number, i64::from(value) as u64);
     }
+    debug_assert_eq!(payload.capacity(), capacity);
     let data = Zeroizing::new(base64_encode(&payload));
-    Ok(format!(
-        "otpauth-migration://offline?data={}",
-        percent::encode(&data)
-    ))
+    let data = Zeroizing::new(percent::encode(&data));
+    const PREFIX: &str = "otpauth-migration://offline?data=";
+    let mut link = Zeroizing::new(String::with_capacity(PREFIX.len() + data.len()));
+    link.push_str(PREFIX);
+    link.push_str(&data);
+    Ok(link)
 }
+
+/// The most a field's tag and length add to its value: a one-byte tag (field numbers below
+/// 16) and a varint of at most 10 bytes.
+const FIELD_OVERHEAD: usize = 11;
 
 fn encode_entry(account: &Account) -> Result<Zeroizing<Vec<u8>>, &'static str> {
     let (otp_type, counter) = match account.kind {
@@ -213,9 +233,12 @@ fn encode_entry(account: &Account) -> Result<Zeroizing<Vec<u8>>, &'static str> {
         Algorithm::Sha256 => 2,
         Algorithm::Sha512 => 3,
     };
-    let mut entry = Zeroizing::new(Vec::new());
-    write_len_field(&mut entry, 1, account.secret.expose());
     let name = compose_label(&account.issuer, &account.account, str::to_owned);
+    // Three length-delimited fields and up to four varints.
+    let capacity =
+        account.secret.expose().len() + name.len() + account.issuer.len() + 7 * FIELD_OVERHEAD;
+    let mut entry = Zeroizing::new(Vec::with_capacity(capacity));
+    write_len_field(&mut entry, 1, account.secret.expose());
     write_len_field(&mut entry, 2, name.as_bytes());
     if !account.issuer.is_empty() {
         write_len_field(&mut entry, 3, account.issuer.as_bytes());
@@ -226,6 +249,7 @@ fn encode_entry(account: &Account) -> Result<Zeroizing<Vec<u8>>, &'static str> {
     if let Some(counter) = counter {
         write_varint_field(&mut entry, 7, counter);
     }
+    debug_assert_eq!(entry.capacity(), capacity);
     Ok(entry)
 }
 

@@ -85,11 +85,17 @@ pub(crate) fn decode(input: &str, plus_is_space: bool) -> Result<Zeroizing<Strin
 /// Percent-encodes UTF-8 text for a URI path or query value: everything except RFC 3986
 /// unreserved characters (`A-Z a-z 0-9 - . _ ~`) and `@` becomes `%XX` (upper-case hex), so
 /// `:`, `+`, `&`, `#`, `%`, `/`, `?`, `=` and spaces are always escaped.
+///
+/// The output is sized exactly before it is written, so it never reallocates: encoding a key
+/// (base64 data of an export link) leaves no unwiped copy behind.
 pub(crate) fn encode(text: &str) -> String {
     const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
+    let kept =
+        |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'@');
+    let escaped = text.bytes().filter(|&b| !kept(b)).count();
+    let mut out = String::with_capacity(text.len() + 2 * escaped);
     for &byte in text.as_bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'@') {
+        if kept(byte) {
             out.push(byte as char);
         } else {
             out.push('%');

@@ -28,10 +28,11 @@ pub(crate) fn decode(
     Some(out)
 }
 
-/// Encodes `bytes` with `alphabet` (2^`bits` symbols), unpadded.
-pub(crate) fn encode(bytes: &[u8], bits: u32, alphabet: &[u8]) -> String {
+/// Encodes `bytes` with `alphabet` (2^`bits` symbols), unpadded, into a string with room for
+/// `padding` more characters (so padding it never reallocates).
+pub(crate) fn encode(bytes: &[u8], bits: u32, alphabet: &[u8], padding: usize) -> String {
     let mask = (1u32 << bits) - 1;
-    let mut out = String::with_capacity((bytes.len() * 8).div_ceil(bits as usize));
+    let mut out = String::with_capacity((bytes.len() * 8).div_ceil(bits as usize) + padding);
     let mut buffer: u32 = 0;
     let mut pending = 0u32;
     for &byte in bytes {

@@ -2,7 +2,8 @@
 //! the key's base32 text is left anywhere in this process's memory — not in a buffer that grew
 //! by reallocation, not in a temporary string. The memory is read through `/proc/self/mem`
 //! (Linux), the way another process with the same rights could read it. One test in its own
-//! binary, so no other test's allocations are in the way.
+//! binary, so no other test's allocations are in the way; its tests run one at a time (a scan
+//! copies memory, and a test running beside it maps and unmaps memory under it).
 
 #![cfg(target_os = "linux")]
 
@@ -12,6 +13,12 @@ use std::io::{Read, Seek, SeekFrom};
 use tweestap_core::export::{self, AegisEncryption};
 use tweestap_core::import::{NewAccount, ScryptCost};
 use tweestap_core::{Account, Secret, base32};
+
+/// Held for a whole test: the tests of this binary run one after the other.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TESTS.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Where `needle` occurs in this process's writable memory, except inside `except` (the
 /// needle's own buffer). Memory is read in chunks into a buffer on the stack, whose own
@@ -58,6 +65,7 @@ fn copies_in_memory(needle: &[u8], except: std::ops::Range<usize>) -> Vec<usize>
 
 #[test]
 fn exports_leave_no_copy_of_a_key_behind() {
+    let _alone = one_at_a_time();
     let key: Vec<u8> = b"\x9d\x51wipe-me-export-key-bytes\xe4\x07".to_vec();
     let needle = base32::encode(&key);
     let needle_at = needle.as_ptr() as usize..needle.as_ptr() as usize + needle.len();
@@ -115,4 +123,52 @@ fn exports_leave_no_copy_of_a_key_behind() {
             left.len()
         );
     }
+}
+
+/// Google Authenticator export links carry the raw key inside a protobuf payload, which is
+/// then base64- and percent-encoded: none of these stages, nor the trial encodings that size
+/// each batch, may stay behind once the export and its QR codes are dropped. (The QR and PNG
+/// encoders' own working buffers are out of reach: docs/SECURITY.md.)
+#[test]
+fn google_exports_leave_no_payload_or_link_behind() {
+    let _alone = one_at_a_time();
+    let key: Vec<u8> = b"\x9d\x51wipe-me-google-key-bytes\xe4\x07".to_vec();
+    // The key as a protobuf field (tag 1, length, bytes): only an export payload holds this;
+    // the accounts' own keys are the bare bytes.
+    let mut field = vec![0x0a, key.len() as u8];
+    field.extend_from_slice(&key);
+    let field_at = field.as_ptr() as usize..field.as_ptr() as usize + field.len();
+    let items: Vec<NewAccount> = (0..60)
+        .map(|i| {
+            NewAccount::from(Account::totp(
+                format!("Google service {i} {}", "y".repeat(i * 3)),
+                format!("person-{i}@example.com"),
+                Secret::new(key.clone()),
+            ))
+        })
+        .collect();
+    // The start of the first link's data is the same in every encoding of the first batch
+    // (the trials that size it and the link itself); a copy of it is the needle for links.
+    let link_start = {
+        let links = export::google_links(&items);
+        assert!(links.links.len() > 1, "several batches");
+        let data = links.links[0].split_once("data=").unwrap().1;
+        data[..48].to_string()
+    };
+    let link_start_at = link_start.as_ptr() as usize..link_start.as_ptr() as usize + 48;
+    let links = export::google_links(&items);
+    let pngs = export::google_qr_codes(&links);
+    assert_eq!(pngs.len(), links.links.len());
+    let left = copies_in_memory(&field, field_at.clone());
+    assert!(
+        left.is_empty(),
+        "{} copies of a payload left once the links are made",
+        left.len()
+    );
+    drop(pngs);
+    drop(links);
+    let left = copies_in_memory(&field, field_at);
+    assert!(left.is_empty(), "{} copies of a payload left", left.len());
+    let left = copies_in_memory(link_start.as_bytes(), link_start_at);
+    assert!(left.is_empty(), "{} copies of a link left", left.len());
 }

@@ -35,7 +35,7 @@ fn export_code(index: i32, size: i32) -> String {
         batch_index: index,
         batch_id: 42,
     };
-    encode_migration(&[account], &batch).unwrap()
+    encode_migration(&[account], &batch).unwrap().to_string()
 }
 
 /// import_detect, after seconds: a Google export link whose header claims 1.7 billion QR

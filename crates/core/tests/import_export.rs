@@ -306,7 +306,7 @@ fn google_export_skips_what_it_cannot_carry_and_draws_scannable_codes() {
     let sources: Vec<Source> = pngs
         .iter()
         .enumerate()
-        .map(|(n, png)| Source::new(format!("code-{n}.png"), png.clone()))
+        .map(|(n, png)| Source::new(format!("code-{n}.png"), png.to_vec()))
         .collect();
     let back = import::preview(&sources, ImportOptions::default()).unwrap();
     assert_eq!(back.format, Format::Google);

@@ -259,8 +259,12 @@ fn main() {
             .into_bytes(),
     );
     for (i, png) in export::google_qr_codes(&links).into_iter().enumerate() {
-        c.add("scan_image", format!("google-export-{i}.png"), png.clone());
-        c.import("import_google", format!("google-export-{i}.png"), png);
+        c.add("scan_image", format!("google-export-{i}.png"), png.to_vec());
+        c.import(
+            "import_google",
+            format!("google-export-{i}.png"),
+            png.to_vec(),
+        );
     }
 
     // A vault with these accounts (password and keyring, cheap Argon2id), as a whole file

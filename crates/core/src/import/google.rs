@@ -223,6 +223,7 @@ mod tests {
             },
         )
         .unwrap()
+        .to_string()
     }
 
     #[test]

@@ -4,6 +4,9 @@
 use image::codecs::png::PngEncoder;
 use image::{ExtendedColorType, GrayImage, ImageEncoder, Luma};
 use qrcode::{Color, EcLevel, QrCode};
+use zeroize::Zeroizing;
+
+use crate::wiping::WipingBuf;
 
 /// The longest text [`encode_png`] is asked to draw: a version-40 code at level M holds 2331
 /// bytes; longer texts make codes too dense for phone cameras anyway.
@@ -35,18 +38,19 @@ pub fn encode_bytes_image(bytes: &[u8], scale: u32) -> Option<GrayImage> {
 }
 
 /// The QR code of `text` as PNG bytes (see [`encode_image`]).
-pub fn encode_png(text: &str, scale: u32) -> Option<Vec<u8>> {
+///
+/// The code may carry a key (an export link), so the drawn image is wiped after encoding and
+/// the PNG grows in a buffer that wipes what it leaves behind, and is wiped on drop. The QR
+/// and PNG encoders' own working buffers are not reachable from here (docs/SECURITY.md).
+pub fn encode_png(text: &str, scale: u32) -> Option<Zeroizing<Vec<u8>>> {
     let img = encode_image(text, scale)?;
-    let mut out = Vec::new();
+    let (width, height) = img.dimensions();
+    let pixels = Zeroizing::new(img.into_raw());
+    let mut out = WipingBuf::with_capacity(pixels.len() / 8 + 1024);
     PngEncoder::new(&mut out)
-        .write_image(
-            img.as_raw(),
-            img.width(),
-            img.height(),
-            ExtendedColorType::L8,
-        )
+        .write_image(&pixels, width, height, ExtendedColorType::L8)
         .ok()?;
-    Some(out)
+    Some(out.into_inner())
 }
 
 #[cfg(test)]
