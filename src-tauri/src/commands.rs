@@ -7,7 +7,9 @@ use tauri::AppHandle;
 use tweestap_core::Account;
 use tweestap_core::otp::Clock;
 use tweestap_core::uri;
-use tweestap_core::vault::{AddStatus, CreateOptions, KdfParams, Unlock, Vault, VaultStore};
+use tweestap_core::vault::{
+    AddStatus, CreateOptions, KdfParams, Unlock, Vault, VaultHealth, VaultStore,
+};
 use zeroize::Zeroizing;
 
 use crate::error::UiError;
@@ -207,15 +209,27 @@ pub fn lock_vault(app: AppHandle) -> Result<(), UiError> {
 }
 
 /// After an integrity error: puts the previous generation back (the damaged file is kept
-/// beside it), then reports the state again.
+/// beside it), then reports the state again. Only a vault that is damaged now, as
+/// `vault_status` reports it, is replaced: no front end can have one that opens replaced by
+/// older data (`vault_healthy`).
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_vault_backup(app: AppHandle) -> Result<VaultStatus, UiError> {
     blocking_with_state(&app, |state| {
-        state.store()?.restore_backup()?;
+        restore_if_damaged(state.store()?)?;
         status_now(state)
     })
     .await
+}
+
+fn restore_if_damaged(store: &VaultStore) -> Result<(), UiError> {
+    match store.health(None) {
+        VaultHealth::Damaged => {
+            store.restore_backup()?;
+            Ok(())
+        }
+        VaultHealth::Opens | VaultHealth::Unchecked(_) => Err(UiError::vault_healthy()),
+    }
 }
 
 /// One row of the code list. Carries the code, never the secret.

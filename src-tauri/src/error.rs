@@ -29,6 +29,14 @@ impl UiError {
         failed
     }
 
+    /// A restore was asked for while the vault is not shown to be damaged.
+    pub fn vault_healthy() -> Self {
+        Self {
+            kind: "vault_healthy".to_owned(),
+            message: "the vault is not damaged, so it was not replaced by its backup".to_owned(),
+        }
+    }
+
     /// A command that needs the open vault was called while it is locked.
     pub fn locked() -> Self {
         Self {

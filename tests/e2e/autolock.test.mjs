@@ -6,21 +6,9 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { addLink, byId, createVault, launch, newHome, quit } from "./helpers.mjs";
+import { addLink, byId, createVault, invoke, launch, newHome, quit } from "./helpers.mjs";
 
 const PASSWORD = "automatisch-op-slot-1";
-
-/** Calls a command through the window's IPC, as the front end would; resolves to
- * `{ ok, value }` or `{ ok: false, error }`. */
-async function invoke(session, command, args = {}) {
-  return session.execute(
-    `return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
-       (value) => ({ ok: true, value }),
-       (error) => ({ ok: false, error }),
-     );`,
-    [command, args],
-  );
-}
 
 function windowIds() {
   try {

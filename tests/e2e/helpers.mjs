@@ -168,6 +168,18 @@ export async function addLink(session, uri) {
   await session.waitFor('form[data-busy="false"]');
 }
 
+/** Calls a command through the window's IPC, as the front end would; resolves to
+ * `{ ok, value }` or `{ ok: false, error }`. */
+export async function invoke(session, command, args = {}) {
+  return session.execute(
+    `return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(
+       (value) => ({ ok: true, value }),
+       (error) => ({ ok: false, error }),
+     );`,
+    [command, args],
+  );
+}
+
 /** Sets how long a copied code stays on the clipboard, through the settings panel. */
 export async function setClipboardClearSeconds(session, seconds) {
   await session.click(await session.find('[data-testid="settings"] summary'));

@@ -424,3 +424,44 @@ fn restore_lists_copies_and_brings_back_a_replaced_key() {
     let after = run(&["code", "BLk", "--at", AT, "--json"]).ok().json()["code"].clone();
     assert_eq!(after, before, "the old key is back");
 }
+
+#[test]
+fn a_damaged_vaults_copies_are_listed_and_it_is_restored_without_yes() {
+    let dir = Dir::new("restore-damaged");
+    let vault = dir.vault();
+    let pw = dir.file("pw.txt", "correct horse battery\n");
+    let run = |args: &[&str]| tweestap(&with_vault(args, &vault, &pw));
+    run(&["init", "--json"]).ok();
+    run(&["add", URI, "--json"]).ok();
+    run(&[
+        "add",
+        "otpauth://totp/Other:u?secret=GEZDGNBVGY3TQOJQ",
+        "--json",
+    ])
+    .ok();
+    let mut bytes = std::fs::read(&vault).unwrap();
+    *bytes.last_mut().unwrap() ^= 1;
+    std::fs::write(&vault, &bytes).unwrap();
+    assert_eq!(run(&["list", "--json"]).error_kind(), "integrity_error");
+
+    // The copies are read with the key of the newest copy that opens.
+    let listed = run(&["restore", "--backup", "--list", "--json"])
+        .ok()
+        .json();
+    assert_eq!(listed["vault_opens"], false);
+    let copies = listed["copies"].as_array().unwrap();
+    let previous = copies.iter().find(|c| c["kind"] == "previous").unwrap();
+    let names: Vec<&str> = previous["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["issuer"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["BLk"]);
+    assert!(previous["accounts"][0]["key_in_vault"].is_null());
+
+    // A damaged vault is what restoring is for: no --yes needed.
+    let restored = run(&["restore", "--backup", "--json"]).ok().json();
+    assert!(restored["damaged_copy"].is_string());
+    assert_eq!(restored["accounts"], 1);
+}

@@ -660,7 +660,7 @@ fn a_replaced_key_is_restorable_after_fifty_more_saves() {
     assert_eq!(held.len(), 1);
     assert_eq!(
         (held[0].issuer.as_str(), held[0].key_in_vault),
-        ("BLk", false)
+        ("BLk", Some(false))
     );
 
     // Restoring that copy brings the old key back.

@@ -4,10 +4,10 @@ use std::process::ExitCode;
 
 use clap::ArgGroup;
 
-use super::vault_opts::VaultOpts;
+use super::vault_opts::{VaultOpts, explain};
 use crate::output::{CliError, CmdResult, Output};
 use tweestap_core::ErrorKind;
-use tweestap_core::vault::{BackupKind, VaultStore};
+use tweestap_core::vault::{BackupKind, ListedCopy, VaultHealth, VaultStore};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -53,8 +53,9 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         // the person says so. A vault that fails to open (damaged, tampered) is what
         // restoring is for.
         if !args.yes {
-            match args.vault.open() {
-                Ok(_) => {
+            let password = args.vault.password()?;
+            match store.health(password.as_ref().map(|p| p.as_str())) {
+                VaultHealth::Opens => {
                     return Err(CliError::bad_input(
                         "vault_healthy",
                         format!(
@@ -63,16 +64,16 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
                         ),
                     ));
                 }
-                Err(e) if e.kind == "integrity_error" || e.kind == "vault_not_found" => {}
+                VaultHealth::Damaged => {}
                 // Without its password or keyring key it cannot be told whether the vault
                 // is damaged: the person decides.
-                Err(e) => {
+                VaultHealth::Unchecked(e) => {
                     return Err(CliError::bad_input(
                         "vault_healthy",
                         format!(
                             "could not check whether {} is damaged ({}); give its password (--password-file) to check, or add --yes to restore anyway (the current file is kept beside it)",
                             store.path().display(),
-                            e.kind
+                            e.kind()
                         ),
                     ));
                 }
@@ -153,20 +154,29 @@ fn find_copy(store: &VaultStore, wanted: &str) -> Result<std::path::PathBuf, Cli
     }
 }
 
-/// `--list`: every copy, oldest first, with the accounts it holds (names only).
+/// `--list`: every copy, oldest first, with the accounts it holds (names only). A damaged
+/// vault's copies are listed too: that is when they are needed.
 fn list_copies(args: &Args, out: &Output) -> CmdResult {
-    let vault = args.vault.open()?;
-    let copies = vault.store().backup_copies();
+    let store = args.vault.store()?;
+    let password = args.vault.password()?;
+    let listing = store
+        .backup_listing(password.as_ref().map(|p| p.as_str()))
+        .map_err(|e| explain(e, password.is_some()))?;
+    if !listing.vault_opens && !out.json {
+        out.line(&format!(
+            "{} cannot be read; these copies were read with the key of the newest copy that opens.",
+            store.path().display()
+        ));
+    }
     let mut listed = Vec::new();
-    for copy in &copies {
-        let accounts = vault.backup_accounts(&copy.path);
+    for ListedCopy { copy, accounts } in &listing.copies {
         let kind = match copy.kind {
             BackupKind::Automatic => "automatic",
             BackupKind::OldKey => "old_key",
             BackupKind::Previous => "previous",
         };
         if out.json {
-            let (accounts, error) = match &accounts {
+            let (accounts, error) = match accounts {
                 Ok(a) => (serde_json::to_value(a).unwrap_or_default(), None),
                 Err(e) => (
                     serde_json::Value::Array(Vec::new()),
@@ -191,14 +201,14 @@ fn list_copies(args: &Args, out: &Output) -> CmdResult {
                 BackupKind::Previous => "the previous version",
             };
             out.line(&format!("{}  ({when}, {what})", copy.path.display()));
-            match &accounts {
+            match accounts {
                 Ok(accounts) => {
                     for a in accounts {
                         let label = tweestap_core::account::display_label(&a.issuer, &a.account);
-                        let note = if a.key_in_vault {
-                            ""
-                        } else {
+                        let note = if a.key_in_vault == Some(false) {
                             "  [key no longer in the vault]"
+                        } else {
+                            ""
                         };
                         out.line(&format!("    {label}{note}"));
                     }
@@ -209,10 +219,11 @@ fn list_copies(args: &Args, out: &Output) -> CmdResult {
     }
     if out.json {
         out.json_line(&serde_json::json!({
-            "vault": vault.store().path().display().to_string(),
+            "vault": store.path().display().to_string(),
+            "vault_opens": listing.vault_opens,
             "copies": listed,
         }))?;
-    } else if copies.is_empty() {
+    } else if listing.copies.is_empty() {
         out.line("No backup copies yet: they are made as the vault changes.");
     }
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tweestap_core::vault::{NoKeyring, Vault, VaultStore};
+use tweestap_core::vault::{NoKeyring, Vault, VaultError, VaultStore};
 use zeroize::Zeroizing;
 
 use crate::output::CliError;
@@ -53,14 +53,17 @@ impl VaultOpts {
         let password = self.password()?;
         store
             .open(password.as_ref().map(|p| p.as_str()))
-            .map_err(|e| {
-                let mut error = CliError::from(e);
-                if password.is_none() && error.kind == "password_required" {
-                    error.message.push_str(" (pass --password-file FILE)");
-                }
-                error
-            })
+            .map_err(|e| explain(e, password.is_some()))
     }
+}
+
+/// A vault error for the person, with the option to give when the vault needs its password.
+pub fn explain(error: VaultError, password_given: bool) -> CliError {
+    let mut error = CliError::from(error);
+    if !password_given && error.kind == "password_required" {
+        error.message.push_str(" (pass --password-file FILE)");
+    }
+    error
 }
 
 /// The first line of `path`, without its line ending. The buffer is wiped when dropped.

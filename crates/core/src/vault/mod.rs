@@ -558,6 +558,56 @@ impl VaultStore {
         }
     }
 
+    /// Every backup copy with the accounts it holds (names, never keys), to choose one to
+    /// restore. The copies are read with the vault's key when the vault opens; when it is
+    /// damaged or missing, with the key of the newest copy that opens (a vault's data key never
+    /// changes), and then whether each key is still in the vault is unknown.
+    pub fn backup_listing(&self, password: Option<&str>) -> Result<BackupListing> {
+        let copies = self.backup_copies();
+        let (reader, vault_opens) = match self.open(password) {
+            Ok(vault) => (vault, true),
+            Err(e @ (VaultError::Integrity { .. } | VaultError::VaultNotFound { .. })) => {
+                let mut newest_first: Vec<&BackupCopy> = copies.iter().collect();
+                newest_first.sort_by_key(|c| std::cmp::Reverse(c.made_unix_ms));
+                let opened = newest_first.into_iter().find_map(|c| {
+                    VaultStore::new(&c.path)
+                        .with_keyring(self.keyring.clone())
+                        .open(password)
+                        .ok()
+                });
+                (opened.ok_or(e)?, false)
+            }
+            Err(e) => return Err(e),
+        };
+        let copies = copies
+            .into_iter()
+            .map(|copy| ListedCopy {
+                accounts: reader.copy_accounts(&copy.path, vault_opens),
+                copy,
+            })
+            .collect();
+        reader.lock();
+        Ok(BackupListing {
+            vault_opens,
+            copies,
+        })
+    }
+
+    /// Whether the vault needs repair, checked by opening it as [`VaultStore::open`] does, so
+    /// that a restore never replaces a vault that opens unless the person insists.
+    pub fn health(&self, password: Option<&str>) -> VaultHealth {
+        match self.open(password) {
+            Ok(vault) => {
+                vault.lock();
+                VaultHealth::Opens
+            }
+            Err(VaultError::Integrity { .. } | VaultError::VaultNotFound { .. }) => {
+                VaultHealth::Damaged
+            }
+            Err(e) => VaultHealth::Unchecked(e),
+        }
+    }
+
     fn key_from_keyring(&self, header: &Header) -> Result<DataKey> {
         let Some((service, user)) = header.keyring_slot() else {
             return Err(VaultError::PasswordRequired {
@@ -612,6 +662,34 @@ pub struct BackupCopy {
     pub kind: BackupKind,
 }
 
+/// What [`VaultStore::backup_listing`] found.
+#[derive(Debug)]
+pub struct BackupListing {
+    /// False when the vault is damaged or missing: the copies were read with another copy's key.
+    pub vault_opens: bool,
+    /// Oldest first, `.bak` last, as [`VaultStore::backup_copies`].
+    pub copies: Vec<ListedCopy>,
+}
+
+/// One backup copy and its accounts, or why it cannot be read.
+#[derive(Debug)]
+pub struct ListedCopy {
+    pub copy: BackupCopy,
+    pub accounts: Result<Vec<BackupAccount>>,
+}
+
+/// What [`VaultStore::health`] found.
+#[derive(Debug)]
+pub enum VaultHealth {
+    /// It opens: there is nothing to repair.
+    Opens,
+    /// It is missing, is not a vault file, or fails its integrity check: what a restore is for.
+    Damaged,
+    /// It could not be opened with what was given (no password, no keyring key), so whether it
+    /// is damaged is unknown: why.
+    Unchecked(VaultError),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BackupKind {
@@ -629,8 +707,8 @@ pub struct BackupAccount {
     pub issuer: String,
     pub account: String,
     /// False when the vault no longer holds this account's key (replaced or gone): restoring
-    /// this copy brings it back.
-    pub key_in_vault: bool,
+    /// this copy brings it back. Unknown (`None`) when the vault itself cannot be read.
+    pub key_in_vault: Option<bool>,
 }
 
 /// SHA-256 of a record's key: enough to tell keys apart without holding a second copy of
@@ -875,6 +953,12 @@ impl Vault {
     /// is still in the vault. The copy opens with this vault's data key (it never changes);
     /// a copy of another vault, or a damaged one, gives `integrity_error`.
     pub fn backup_accounts(&self, copy: &Path) -> Result<Vec<BackupAccount>> {
+        self.copy_accounts(copy, true)
+    }
+
+    /// As [`Vault::backup_accounts`]; without `compare`, `key_in_vault` stays unknown (this
+    /// vault is itself a copy, read because the vault is damaged).
+    fn copy_accounts(&self, copy: &Path, compare: bool) -> Result<Vec<BackupAccount>> {
         let bytes = fsio::read(copy)?;
         let parsed = format::parse(&bytes).map_err(|e| e.into_error(copy, None))?;
         let corrupt = || VaultError::Integrity {
@@ -894,7 +978,7 @@ impl Vault {
             .map(|r| BackupAccount {
                 issuer: r.issuer.clone(),
                 account: r.account.clone(),
-                key_in_vault: here.contains(&key_fingerprint(r)),
+                key_in_vault: compare.then(|| here.contains(&key_fingerprint(r))),
             })
             .collect())
     }
