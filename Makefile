@@ -9,6 +9,8 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # CI starts from a fresh clone each time; it may keep compiled dependencies outside the clone.
 ifeq ($(CI),true)
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/tweestap/target
+# Incremental data only pays off for edits between builds of one checkout.
+export CARGO_INCREMENTAL ?= 0
 endif
 TARGET := $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
 FIXTURES ?= $(ROOT)/../shared/fixtures
@@ -63,7 +65,7 @@ ui-build: ui-deps
 # A real app build: `tauri build` embeds ui/dist (a plain `cargo build` binary would look for
 # the dev server instead).
 app-debug: deps
-	cd src-tauri && $(TAURI) build --debug --no-bundle
+	cd src-tauri && $(TAURI) build --debug --no-bundle || { CARGO_TARGET_DIR=$(TARGET) $(ROOT)/scripts/ci-cache --report; exit 1; }
 
 run: app-debug
 	$(APP_DEBUG)
@@ -127,6 +129,9 @@ targets:
 ## Tests ------------------------------------------------------------------------------------
 
 test: deps
+ifeq ($(CI),true)
+	scripts/ci-cache
+endif
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory fuzz-smoke
