@@ -11,7 +11,6 @@ mod png_support;
 
 use std::ffi::OsStr;
 use std::fs;
-use std::os::unix::ffi::OsStrExt;
 use std::process::{Command, Stdio};
 
 use cli_support::{Dir, Run, tweestap};
@@ -295,23 +294,27 @@ fn deeply_nested_and_invalid_utf8_files() {
         &bad_pw,
     ]);
     assert_error(&run, 2, "password_file", &[], "password file");
-    // An argument that is not UTF-8.
-    let output = Command::new(env!("CARGO_BIN_EXE_tweestap"))
-        .args([
-            OsStr::new("inspect"),
-            OsStr::from_bytes(b"otpauth://totp/\xff"),
-            OsStr::new("--json"),
-        ])
-        .env_remove("TWEESTAP_VAULT")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    };
-    assert_error(&run, 2, "usage", &[], "argument");
+    // An argument that is not UTF-8 (a Unix argument is bytes; Windows' is UTF-16).
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let output = Command::new(env!("CARGO_BIN_EXE_tweestap"))
+            .args([
+                OsStr::new("inspect"),
+                OsStr::from_bytes(b"otpauth://totp/\xff"),
+                OsStr::new("--json"),
+            ])
+            .env_remove("TWEESTAP_VAULT")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        };
+        assert_error(&run, 2, "usage", &[], "argument");
+    }
     assert_eq!(vault.bytes(), before);
 }
 

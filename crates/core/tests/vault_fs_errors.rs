@@ -2,7 +2,8 @@
 //! its backup exactly as they were.
 //!
 //! Real mounts (`mount_support`): a small tmpfs for the full disk, a read-only bind mount for
-//! the read-only folder.
+//! the read-only folder. Unix only: the tests set Unix permission bits and links.
+#![cfg(unix)]
 
 mod mount_support;
 mod vault_support;
