@@ -9,6 +9,12 @@ pub fn encode(bytes: &[u8]) -> String {
     radix::encode(bytes, 4, b"0123456789abcdef", 0)
 }
 
+/// As [`encode`], in a buffer wiped when dropped (a key's hex). The text is sized exactly up
+/// front, so it never reallocates and leaves no unwiped copy.
+pub fn encode_wiped(bytes: &[u8]) -> Zeroizing<String> {
+    Zeroizing::new(encode(bytes))
+}
+
 /// The value of one hex digit, either case.
 pub fn nibble(digit: u8) -> Option<u8> {
     match digit {
@@ -30,6 +36,16 @@ pub fn decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_round_trip() {
+        let h = encode_wiped(&[0x00, 0x7f, 0xff, 0x10]);
+        assert_eq!(h.as_str(), "007fff10");
+        assert_eq!(&**decode(&h).unwrap(), &[0x00, 0x7f, 0xff, 0x10]);
+        assert_eq!(&**decode("ABcd").unwrap(), &[0xab, 0xcd]);
+        assert!(decode("abc").is_none());
+        assert!(decode("zz").is_none());
+    }
 
     #[test]
     fn round_trip() {

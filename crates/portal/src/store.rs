@@ -207,10 +207,7 @@ fn random_bytes(n: usize) -> Vec<u8> {
 
 /// A random token of 32 hex digits (128 bits).
 pub fn random_token() -> String {
-    random_bytes(16)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    tweestap_core::hex::encode(&random_bytes(16))
 }
 
 impl Store {

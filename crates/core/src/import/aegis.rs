@@ -114,20 +114,8 @@ const MAX_PASSWORD_SLOTS: usize = 8;
 /// The newest content version this reader knows.
 const MAX_CONTENT_VERSION: u64 = 3;
 
-fn json_error(e: &serde_json::Error) -> ImportError {
-    // serde's own message may quote a value from the file: only the position is shown.
-    ImportError::integrity(
-        FORMAT,
-        format!(
-            "it is not valid Aegis JSON at line {}, column {}",
-            e.line(),
-            e.column()
-        ),
-    )
-}
-
 pub(crate) fn read(text: &str, password: Option<&str>) -> Result<ImportPreview, ImportError> {
-    let probe: Probe = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let probe: Probe = serde_json::from_str(text).map_err(|e| ImportError::bad_json(FORMAT, &e))?;
     if let Some(v) = probe.version.as_ref().and_then(|v| v.as_u64())
         && v != 1
     {
@@ -141,7 +129,7 @@ pub(crate) fn read(text: &str, password: Option<&str>) -> Result<ImportPreview, 
     let content: Content = match probe.header.slots {
         None => {
             serde_json::from_str::<Plain>(text)
-                .map_err(|e| json_error(&e))?
+                .map_err(|e| ImportError::bad_json(FORMAT, &e))?
                 .db
         }
         Some(slots) => {
@@ -151,7 +139,8 @@ pub(crate) fn read(text: &str, password: Option<&str>) -> Result<ImportPreview, 
                 .header
                 .params
                 .ok_or_else(|| ImportError::integrity(FORMAT, "its header has no params"))?;
-            let db: Encrypted = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+            let db: Encrypted =
+                serde_json::from_str(text).map_err(|e| ImportError::bad_json(FORMAT, &e))?;
             let ciphertext = base64::decode(db.db.trim())
                 .ok_or_else(|| ImportError::integrity(FORMAT, "its db is not base64"))?;
             let nonce = hex_field(&params.nonce, "params.nonce")?;
@@ -159,7 +148,7 @@ pub(crate) fn read(text: &str, password: Option<&str>) -> Result<ImportPreview, 
             let plain = crypto::open(&master, &nonce, &ciphertext, &tag).ok_or_else(|| {
                 ImportError::integrity(FORMAT, "its contents failed authentication")
             })?;
-            serde_json::from_slice(&plain).map_err(|e| json_error(&e))?
+            serde_json::from_slice(&plain).map_err(|e| ImportError::bad_json(FORMAT, &e))?
         }
     };
     if let Some(v) = content.version.as_ref().and_then(|v| v.as_u64())

@@ -74,13 +74,15 @@ pub(crate) fn read(
 ) -> Result<ImportPreview, ImportError> {
     match content {
         Content::Text(text) if text.trim_start().starts_with('[') => {
-            let entries: Vec<Entry> = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+            let entries: Vec<Entry> =
+                serde_json::from_str(text).map_err(|e| ImportError::bad_json(FORMAT, &e))?;
             Ok(preview(&entries))
         }
         Content::Text(_) | Content::Binary(_) => {
             let password = password.ok_or(ImportError::PasswordRequired { format: FORMAT })?;
             let plain = decrypt(bytes, password)?;
-            let entries: Vec<Entry> = serde_json::from_slice(&plain).map_err(|e| json_error(&e))?;
+            let entries: Vec<Entry> =
+                serde_json::from_slice(&plain).map_err(|e| ImportError::bad_json(FORMAT, &e))?;
             Ok(preview(&entries))
         }
         Content::Image(_) => Err(ImportError::UnknownFormat {
@@ -88,17 +90,6 @@ pub(crate) fn read(
             detail: "an image is not an andOTP backup",
         }),
     }
-}
-
-fn json_error(e: &serde_json::Error) -> ImportError {
-    ImportError::integrity(
-        FORMAT,
-        format!(
-            "it is not valid andOTP JSON at line {}, column {}",
-            e.line(),
-            e.column()
-        ),
-    )
 }
 
 /// Tries the new layout (when its header is plausible), then the old one.

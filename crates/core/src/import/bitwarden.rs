@@ -62,16 +62,8 @@ struct Login {
 }
 
 pub(crate) fn read(text: &str) -> Result<ImportPreview, ImportError> {
-    let export: Export = serde_json::from_str(text).map_err(|e| {
-        ImportError::integrity(
-            FORMAT,
-            format!(
-                "it is not valid Bitwarden JSON at line {}, column {}",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
+    let export: Export =
+        serde_json::from_str(text).map_err(|e| ImportError::bad_json(FORMAT, &e))?;
     if export.encrypted {
         return Err(ImportError::unsupported(
             FORMAT,

@@ -211,6 +211,20 @@ impl ImportError {
         }
     }
 
+    /// A file of `format` that is not valid JSON of that format. serde's own message may quote
+    /// a value from the file (a key), so only the position is shown.
+    pub(crate) fn bad_json(format: Format, e: &serde_json::Error) -> Self {
+        Self::integrity(
+            format,
+            format!(
+                "it is not valid {} JSON at line {}, column {}",
+                format.app(),
+                e.line(),
+                e.column()
+            ),
+        )
+    }
+
     pub(crate) fn kdf_too_costly(format: Format, detail: impl Into<String>) -> Self {
         ImportError::KdfTooCostly {
             format,

@@ -73,17 +73,6 @@ struct Otp {
     token_type: Option<String>,
 }
 
-fn json_error(e: &serde_json::Error) -> ImportError {
-    ImportError::integrity(
-        FORMAT,
-        format!(
-            "it is not valid 2FAS JSON at line {}, column {}",
-            e.line(),
-            e.column()
-        ),
-    )
-}
-
 /// `b64(ct‖tag):b64(salt):b64(iv)`.
 struct Sealed {
     ciphertext: zeroize::Zeroizing<Vec<u8>>,
@@ -105,16 +94,16 @@ fn split(text: &str, what: &str) -> Result<Sealed, ImportError> {
 }
 
 pub(crate) fn read(text: &str, password: Option<&str>) -> Result<ImportPreview, ImportError> {
-    let backup: Backup = serde_json::from_str(text).map_err(|e| json_error(&e))?;
+    let backup: Backup =
+        serde_json::from_str(text).map_err(|e| ImportError::bad_json(FORMAT, &e))?;
     let services = match backup.services_encrypted.as_deref().map(str::trim) {
         Some(sealed) if !sealed.is_empty() => {
             let password = password.ok_or(ImportError::PasswordRequired { format: FORMAT })?;
             let sealed = split(sealed, "servicesEncrypted")?;
             let key = crypto::pbkdf2_sha256(password.as_bytes(), &sealed.salt, ITERATIONS);
             match crypto::open_appended(&key, &sealed.iv, &sealed.ciphertext) {
-                Some(plain) => {
-                    serde_json::from_slice::<Vec<Service>>(&plain).map_err(|e| json_error(&e))?
-                }
+                Some(plain) => serde_json::from_slice::<Vec<Service>>(&plain)
+                    .map_err(|e| ImportError::bad_json(FORMAT, &e))?,
                 None => {
                     // Tell a wrong password from damage with the reference, when there is one.
                     let reference_opens = match backup.reference.as_deref() {

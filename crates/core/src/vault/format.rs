@@ -13,7 +13,8 @@ use zeroize::Zeroizing;
 
 use super::error::{Result, VaultError};
 use super::kdf::{KEY_LEN, KdfParams};
-use super::record::{Content, hex_decode, hex_encode};
+use super::record::Content;
+use crate::hex;
 
 pub(crate) const MAGIC: &[u8; 8] = b"TWEESTAP";
 /// The format this version writes, and the newest it reads.
@@ -69,7 +70,7 @@ impl Header {
     /// type, a keyring slot naming this vault's own entry, and key-derivation parameters this
     /// version is willing to run.
     fn is_well_formed(&self) -> bool {
-        let hex_len = |s: &str, n: usize| hex_decode(s).is_some_and(|b| b.len() == n);
+        let hex_len = |s: &str, n: usize| hex::decode(s).is_some_and(|b| b.len() == n);
         let mut keyring_slots = 0;
         let mut password_slots = 0;
         let slots_ok = self.slots.iter().all(|s| match s {
@@ -90,7 +91,7 @@ impl Header {
                 password_slots += 1;
                 kdf == "argon2id"
                     && params.within_limits()
-                    && hex_decode(salt).is_some_and(|s| s.len() >= 8)
+                    && hex::decode(salt).is_some_and(|s| s.len() >= 8)
                     && hex_len(nonce, NONCE_LEN)
                     && hex_len(wrapped_key, KEY_LEN + TAG_LEN)
             }
@@ -183,9 +184,9 @@ impl Slot {
         Ok(Slot::Password {
             kdf: "argon2id".into(),
             params,
-            salt: hex_encode(&salt).to_string(),
-            nonce: hex_encode(&nonce).to_string(),
-            wrapped_key: hex_encode(&wrapped).to_string(),
+            salt: hex::encode(&salt),
+            nonce: hex::encode(&nonce),
+            wrapped_key: hex::encode(&wrapped),
         })
     }
 
@@ -211,9 +212,9 @@ impl Slot {
         };
         // `parse` has checked these fields; a slot that fails here opens with no password.
         let (Some(salt), Some(nonce), Some(mut wrapped)) = (
-            hex_decode(salt),
-            hex_decode(nonce).filter(|n| n.len() == NONCE_LEN),
-            hex_decode(wrapped_key).filter(|w| w.len() == KEY_LEN + TAG_LEN),
+            hex::decode(salt),
+            hex::decode(nonce).filter(|n| n.len() == NONCE_LEN),
+            hex::decode(wrapped_key).filter(|w| w.len() == KEY_LEN + TAG_LEN),
         ) else {
             return Ok(None);
         };
@@ -311,7 +312,7 @@ impl ParseError {
 
 /// Decrypts the content; `None` when authentication fails (tampered or corrupt file).
 pub(crate) fn decrypt(parsed: &Parsed<'_>, key: &DataKey) -> Option<Content> {
-    let nonce = hex_decode(&parsed.header.nonce).filter(|n| n.len() == NONCE_LEN)?;
+    let nonce = hex::decode(&parsed.header.nonce).filter(|n| n.len() == NONCE_LEN)?;
     let ct_len = parsed.ciphertext.len() - TAG_LEN;
     let mut buf = Zeroizing::new(parsed.ciphertext[..ct_len].to_vec());
     let tag = Tag::from_slice(&parsed.ciphertext[ct_len..]);
@@ -326,7 +327,7 @@ pub(crate) fn decrypt(parsed: &Parsed<'_>, key: &DataKey) -> Option<Content> {
 pub(crate) fn encode(header: &mut Header, content: &Content, key: &DataKey) -> Vec<u8> {
     let mut nonce = [0u8; NONCE_LEN];
     OsRng.fill_bytes(&mut nonce);
-    header.nonce = hex_encode(&nonce).to_string();
+    header.nonce = hex::encode(&nonce);
     let header_json = serde_json::to_vec(header).expect("header serializes");
 
     let mut plain = crate::wiping::WipingBuf::with_capacity(64 * 1024);
@@ -356,7 +357,7 @@ pub(crate) fn encode(header: &mut Header, content: &Content, key: &DataKey) -> V
 pub(crate) fn random_id() -> String {
     let mut b = [0u8; 16];
     OsRng.fill_bytes(&mut b);
-    hex_encode(&b).to_string()
+    hex::encode(&b)
 }
 
 #[cfg(test)]

@@ -39,10 +39,11 @@ pub use record::{AccountSummary, DELETED_RETENTION_SECS};
 
 pub(crate) use backup::{BackupReadError, is_vault_file, read_backup};
 
+use crate::hex;
 use error::Result;
 use format::{DataKey, Header, Slot};
 use fsio::Previous;
-use record::{Content, Record, hex_decode, hex_encode};
+use record::{Content, Record};
 
 /// How long a writer waits for another process's change to finish before `vault_busy`.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -619,7 +620,7 @@ impl VaultStore {
             .get(service, user)
             .map_err(|e| VaultError::KeyringUnavailable { detail: e.0 })?;
         value
-            .and_then(|v| hex_decode(&v))
+            .and_then(|v| hex::decode(&v))
             .and_then(|b| DataKey::from_slice(&b))
             .ok_or_else(|| VaultError::KeyringMissing {
                 path: self.path.clone(),
@@ -641,7 +642,7 @@ impl VaultStore {
             unreachable!("keyring slot expected")
         };
         self.keyring
-            .set(service, user, &hex_encode(key.bytes()))
+            .set(service, user, &hex::encode_wiped(key.bytes()))
             .map_err(|e| VaultError::KeyringUnavailable { detail: e.0 })
     }
 

@@ -2,9 +2,9 @@
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
-use zeroize::Zeroizing;
 
 use crate::account::{Account, Algorithm, OtpKind, Secret};
+use crate::hex;
 
 /// Deleted accounts stay recoverable this long (30 days), then the next write purges them.
 pub const DELETED_RETENTION_SECS: i64 = 30 * 24 * 60 * 60;
@@ -164,41 +164,8 @@ pub(crate) struct Content {
     pub records: Vec<Record>,
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// Lower-case hex of `bytes`, in a buffer that is wiped when dropped.
-pub(crate) fn hex_encode(bytes: &[u8]) -> Zeroizing<String> {
-    let mut s = Zeroizing::new(String::with_capacity(bytes.len() * 2));
-    for b in bytes {
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 0x0f) as usize] as char);
-    }
-    s
-}
-
-/// Decodes hex (either case) into a buffer that is wiped when dropped.
-pub(crate) fn hex_decode(s: &str) -> Option<Zeroizing<Vec<u8>>> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = s.as_bytes();
-    if !bytes.len().is_multiple_of(2) {
-        return None;
-    }
-    let mut out = Zeroizing::new(Vec::with_capacity(bytes.len() / 2));
-    for pair in bytes.chunks_exact(2) {
-        out.push((nibble(pair[0])? << 4) | nibble(pair[1])?);
-    }
-    Some(out)
-}
-
 fn ser_secret<S: Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex_encode(secret.expose()))
+    s.serialize_str(&hex::encode_wiped(secret.expose()))
 }
 
 fn de_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
@@ -211,7 +178,7 @@ fn de_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
         // Hex never needs JSON escapes, so serde_json lends the string straight from the
         // (zeroized) plaintext buffer: no unwiped copy of the secret is made on the way.
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Secret, E> {
-            let mut bytes = hex_decode(v).ok_or_else(|| E::custom("secret is not hex"))?;
+            let mut bytes = hex::decode(v).ok_or_else(|| E::custom("secret is not hex"))?;
             Ok(Secret::new(std::mem::take(&mut *bytes)))
         }
     }
@@ -221,16 +188,6 @@ fn de_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hex_round_trip() {
-        let h = hex_encode(&[0x00, 0x7f, 0xff, 0x10]);
-        assert_eq!(h.as_str(), "007fff10");
-        assert_eq!(&**hex_decode(&h).unwrap(), &[0x00, 0x7f, 0xff, 0x10]);
-        assert_eq!(&**hex_decode("ABcd").unwrap(), &[0xab, 0xcd]);
-        assert!(hex_decode("abc").is_none());
-        assert!(hex_decode("zz").is_none());
-    }
 
     #[test]
     fn record_json_round_trip_keeps_every_field() {
