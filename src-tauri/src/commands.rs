@@ -209,9 +209,8 @@ pub fn lock_vault(app: AppHandle) -> Result<(), UiError> {
 }
 
 /// After an integrity error: puts the previous generation back (the damaged file is kept
-/// beside it), then reports the state again. Only a vault that is damaged now, as
-/// `vault_status` reports it, is replaced: no front end can have one that opens replaced by
-/// older data (`vault_healthy`).
+/// beside it), then reports the state again. Only a vault found damaged now is replaced: no
+/// front end can have one that opens replaced by older data (`vault_healthy`).
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_vault_backup(app: AppHandle) -> Result<VaultStatus, UiError> {
@@ -228,7 +227,10 @@ fn restore_if_damaged(store: &VaultStore) -> Result<(), UiError> {
             store.restore_backup()?;
             Ok(())
         }
-        VaultHealth::Opens | VaultHealth::Unchecked(_) => Err(UiError::vault_healthy()),
+        VaultHealth::Opens => Err(UiError::vault_healthy()),
+        // Not readable for another reason (a newer format, a read error): that reason, not
+        // a claim that it opens.
+        VaultHealth::Unchecked(e) => Err(e.into()),
     }
 }
 

@@ -188,6 +188,7 @@ pub fn encode_migration(
         .sum::<usize>()
         + 4 * FIELD_OVERHEAD;
     let mut payload = Zeroizing::new(Vec::with_capacity(capacity));
+    let allocated = payload.capacity();
     for entry in &entries {
         write_len_field(&mut payload, 1, entry);
     }
@@ -200,7 +201,7 @@ pub fn encode_migration(
         // int32: negative values are sign-extended to 64 bits (a 10-byte varint).
         write_varint_field(&mut payload, number, i64::from(value) as u64);
     }
-    debug_assert_eq!(payload.capacity(), capacity);
+    debug_assert_eq!(payload.capacity(), allocated, "the payload reallocated");
     let data = Zeroizing::new(base64_encode(&payload));
     let data = Zeroizing::new(percent::encode(&data));
     const PREFIX: &str = "otpauth-migration://offline?data=";
@@ -238,6 +239,7 @@ fn encode_entry(account: &Account) -> Result<Zeroizing<Vec<u8>>, &'static str> {
     let capacity =
         account.secret.expose().len() + name.len() + account.issuer.len() + 7 * FIELD_OVERHEAD;
     let mut entry = Zeroizing::new(Vec::with_capacity(capacity));
+    let allocated = entry.capacity();
     write_len_field(&mut entry, 1, account.secret.expose());
     write_len_field(&mut entry, 2, name.as_bytes());
     if !account.issuer.is_empty() {
@@ -249,7 +251,7 @@ fn encode_entry(account: &Account) -> Result<Zeroizing<Vec<u8>>, &'static str> {
     if let Some(counter) = counter {
         write_varint_field(&mut entry, 7, counter);
     }
-    debug_assert_eq!(entry.capacity(), capacity);
+    debug_assert_eq!(entry.capacity(), allocated, "the entry reallocated");
     Ok(entry)
 }
 

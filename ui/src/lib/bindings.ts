@@ -23,9 +23,8 @@ export const commands = {
 	lockVault: () => __TAURI_INVOKE<null>("lock_vault"),
 	/**
 	 *  After an integrity error: puts the previous generation back (the damaged file is kept
-	 *  beside it), then reports the state again. Only a vault that is damaged now, as
-	 *  `vault_status` reports it, is replaced: no front end can have one that opens replaced by
-	 *  older data (`vault_healthy`).
+	 *  beside it), then reports the state again. Only a vault found damaged now is replaced: no
+	 *  front end can have one that opens replaced by older data (`vault_healthy`).
 	 */
 	restoreVaultBackup: () => __TAURI_INVOKE<VaultStatus>("restore_vault_backup"),
 	/**

@@ -131,7 +131,10 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
                 ));
             }
             if args.format == "google" {
-                let mut text = zeroize::Zeroizing::new(String::new());
+                // Sized up front: growing would leave unwiped copies of the links.
+                let mut text = zeroize::Zeroizing::new(String::with_capacity(
+                    links.links.iter().map(|l| l.len() + 1).sum(),
+                ));
                 for link in &links.links {
                     text.push_str(link);
                     text.push('\n');

@@ -25,7 +25,8 @@ pub struct Args {
 
     /// With --backup: list every copy the vault can be restored from (the previous version,
     /// the automatic backups, and those kept for a key the vault no longer has), with the
-    /// accounts each holds by name. Needs the vault to open.
+    /// accounts each holds by name. Works for a damaged vault too (its copies are then read
+    /// with the key of the newest copy that opens).
     #[arg(long, requires = "backup", conflicts_with = "from")]
     pub list: bool,
 
