@@ -130,7 +130,7 @@ targets:
 
 test: deps
 ifeq ($(CI),true)
-	scripts/ci-cache
+	$(ROOT)/scripts/ci-cache
 endif
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-rust
