@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
+use tweestap_core::account::display_label;
 use tweestap_core::export::{self, AegisEncryption};
 use tweestap_core::import::{ScryptCost, Skipped};
 use tweestap_core::vault::KdfParams;
@@ -171,8 +172,10 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         for s in &skipped {
             out.line(&format!(
                 "  {}",
-                s.message
-                    .replace("not exported", &format!("{} not exported", name_of(s)))
+                s.message.replace(
+                    "not exported",
+                    &format!("{} not exported", display_label(&s.issuer, &s.account)),
+                )
             ));
         }
     }
@@ -187,14 +190,6 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn name_of(s: &Skipped) -> String {
-    match (s.issuer.is_empty(), s.account.is_empty()) {
-        (false, false) => format!("{} ({})", s.issuer, s.account),
-        (false, true) => s.issuer.clone(),
-        _ => s.account.clone(),
-    }
 }
 
 fn exists(path: &Path) -> CliError {

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde::Serialize;
+use tweestap_core::ErrorKind;
 use tweestap_core::import::{
     self, Format, ImportError, ImportOptions, ImportOutcome, ImportPreview, PlanStatus, Resolution,
     Skipped, Source,
 };
 use tweestap_core::view::AccountView;
-use tweestap_core::{Account, ErrorKind};
 
 use super::vault_opts::{FileVaultOpts, read_password_file};
 use crate::output::{CliError, CmdResult, EXIT_FAILURE, Output};
@@ -194,7 +194,7 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
                     }
             )
         })
-        .map(|(_, a)| label(&a.account))
+        .map(|(_, a)| a.account.label())
         .collect();
     if !conflicts.is_empty() && !args.replace && !args.keep_both {
         return Err(conflict_error(&conflicts));
@@ -274,10 +274,6 @@ fn report_progress(preview: &ImportPreview) {
     }
 }
 
-fn label(account: &Account) -> String {
-    account.label()
-}
-
 fn print_report(
     out: &Output,
     preview: &ImportPreview,
@@ -315,7 +311,7 @@ fn print_report(
             .unwrap_or_default();
         out.line(&format!(
             "  {status}{} — {what}{group}",
-            label(&new.account)
+            new.account.label()
         ));
         if show_secret {
             out.line(&format!(
