@@ -153,6 +153,15 @@ impl VaultError {
             _ => VaultError::Io { op, path, source },
         }
     }
+
+    /// The vault file itself is the problem (missing, not a vault file, failing its integrity
+    /// check), so restoring a backup is the remedy; any other error says nothing about it.
+    pub fn means_damaged(&self) -> bool {
+        matches!(
+            self,
+            VaultError::Integrity { .. } | VaultError::VaultNotFound { .. }
+        )
+    }
 }
 
 impl ErrorKind for VaultError {

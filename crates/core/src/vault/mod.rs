@@ -567,7 +567,7 @@ impl VaultStore {
         let copies = self.backup_copies();
         let (reader, vault_opens) = match self.open(password) {
             Ok(vault) => (vault, true),
-            Err(e @ (VaultError::Integrity { .. } | VaultError::VaultNotFound { .. })) => {
+            Err(e) if e.means_damaged() => {
                 let mut newest_first: Vec<&BackupCopy> = copies.iter().collect();
                 newest_first.sort_by_key(|c| std::cmp::Reverse(c.made_unix_ms));
                 let opened = newest_first.into_iter().find_map(|c| {
@@ -602,9 +602,7 @@ impl VaultStore {
                 vault.lock();
                 VaultHealth::Opens
             }
-            Err(VaultError::Integrity { .. } | VaultError::VaultNotFound { .. }) => {
-                VaultHealth::Damaged
-            }
+            Err(e) if e.means_damaged() => VaultHealth::Damaged,
             Err(e) => VaultHealth::Unchecked(e),
         }
     }
