@@ -16,8 +16,8 @@ use zeroize::Zeroizing;
 use crate::wiping::WipingBuf;
 
 use crate::account::{Account, OtpKind};
+use crate::crypto::{self, KEY_LEN};
 use crate::error::ErrorKind;
-use crate::import::crypto::{self, KEY_LEN};
 use crate::import::{NewAccount, ScryptCost, Skipped};
 use crate::migration::{BatchInfo, encode_migration};
 use crate::uri::format_otpauth;

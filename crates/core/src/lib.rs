@@ -6,6 +6,7 @@ pub mod base32;
 pub mod base64;
 pub mod civil;
 pub mod clock_check;
+mod crypto;
 pub mod error;
 pub mod export;
 pub mod files;

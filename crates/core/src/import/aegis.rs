@@ -14,9 +14,9 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::crypto::{self, ScryptCost};
 use super::entry::{Number, RawEntry, SecretText};
 use super::{Format, ImportError, ImportPreview, NewAccount};
+use crate::crypto::{self, ScryptCost};
 use crate::{base64, hex};
 
 const FORMAT: Format = Format::Aegis;

@@ -18,10 +18,10 @@
 
 use serde::Deserialize;
 
-use super::crypto::{self, MAX_PBKDF2_ITERATIONS, NONCE_LEN, TAG_LEN};
 use super::detect::Content;
 use super::entry::{Number, RawEntry, SecretText};
 use super::{Format, ImportError, ImportPreview, NewAccount};
+use crate::crypto::{self, MAX_PBKDF2_ITERATIONS, NONCE_LEN, TAG_LEN};
 use crate::uri::resolve_label;
 
 const FORMAT: Format = Format::AndOtp;

@@ -20,7 +20,6 @@ mod andotp;
 mod backup;
 mod bitwarden;
 mod commit;
-pub(crate) mod crypto;
 mod detect;
 mod entry;
 mod error;
@@ -39,7 +38,7 @@ pub use detect::detect;
 pub use error::ImportError;
 pub use google::{GoogleExport, MAX_CODES_PER_EXPORT, Progress};
 
-pub use crypto::ScryptCost;
+pub use crate::crypto::ScryptCost;
 
 pub use crate::vault::{ImportOutcome, NewAccount, Resolution};
 

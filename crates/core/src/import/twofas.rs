@@ -20,10 +20,10 @@
 
 use serde::Deserialize;
 
-use super::crypto;
 use super::entry::{Number, RawEntry, SecretText};
 use super::{Format, ImportError, ImportPreview, NewAccount};
 use crate::base64;
+use crate::crypto;
 use crate::uri::resolve_label;
 
 const FORMAT: Format = Format::TwoFas;

@@ -8,9 +8,10 @@
 
 use super::error::Result;
 use super::format::{self, DataKey, Header, ParseError, Slot};
-use super::kdf::KdfParams;
 use super::record::{Content, Record};
-use super::{NewAccount, Vault, empty_password};
+use super::slots::empty_password;
+use super::{NewAccount, Vault};
+use crate::crypto::KdfParams;
 
 impl Vault {
     /// Writes the live accounts (with their group, favourite, icon and order) as a Tweestap

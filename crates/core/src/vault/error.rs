@@ -164,6 +164,12 @@ impl VaultError {
     }
 }
 
+impl From<crate::crypto::InvalidKdf> for VaultError {
+    fn from(e: crate::crypto::InvalidKdf) -> Self {
+        VaultError::InvalidKdfParams { detail: e.0 }
+    }
+}
+
 impl ErrorKind for VaultError {
     fn kind(&self) -> &'static str {
         match self {

@@ -4,16 +4,13 @@
 
 use std::path::Path;
 
-use aes_gcm::aead::rand_core::RngCore;
-use aes_gcm::aead::{AeadInPlace, KeyInit, OsRng};
-use aes_gcm::{Aes256Gcm, Key, Nonce, Tag};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::error::{Result, VaultError};
-use super::kdf::{KEY_LEN, KdfParams};
 use super::record::Content;
+use crate::crypto::{self, KEY_LEN, KdfParams, Key32, NONCE_LEN, TAG_LEN};
 use crate::hex;
 
 pub(crate) const MAGIC: &[u8; 8] = b"TWEESTAP";
@@ -24,21 +21,17 @@ pub const FORMAT_VERSION: u16 = 1;
 /// a newer format.
 pub(crate) const PREFIX_LEN: usize = 8 + 2 + 4 + 32;
 const MAX_HEADER_LEN: usize = 64 * 1024;
-const NONCE_LEN: usize = 12;
-const TAG_LEN: usize = 16;
 const SALT_LEN: usize = 32;
 /// The keyring service under which data keys are stored.
 pub const KEYRING_SERVICE: &str = "tweestap";
 const PASSWORD_SLOT_AAD: &[u8] = b"tweestap password slot v1:";
 
 /// The vault's 256-bit data key, wiped when dropped.
-pub(crate) struct DataKey(Zeroizing<[u8; KEY_LEN]>);
+pub(crate) struct DataKey(Key32);
 
 impl DataKey {
     pub fn random() -> Self {
-        let mut k = Zeroizing::new([0u8; KEY_LEN]);
-        OsRng.fill_bytes(k.as_mut());
-        DataKey(k)
+        DataKey(crypto::random_key())
     }
 
     pub fn from_slice(bytes: &[u8]) -> Option<Self> {
@@ -48,10 +41,6 @@ impl DataKey {
 
     pub fn bytes(&self) -> &[u8; KEY_LEN] {
         &self.0
-    }
-
-    fn cipher(&self) -> Aes256Gcm {
-        Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(self.0.as_ref()))
     }
 }
 
@@ -170,16 +159,11 @@ impl Slot {
                 detail: format!("{params:?} is outside the accepted range"),
             });
         }
-        let mut salt = [0u8; SALT_LEN];
-        OsRng.fill_bytes(&mut salt);
-        let mut nonce = [0u8; NONCE_LEN];
-        OsRng.fill_bytes(&mut nonce);
-        let kek = DataKey(params.derive(password, &salt)?);
+        let salt = crypto::random_bytes::<SALT_LEN>();
+        let nonce = crypto::random_bytes::<NONCE_LEN>();
+        let kek = params.derive(password, &salt)?;
         let mut wrapped = Zeroizing::new(key.bytes().to_vec());
-        let tag = kek
-            .cipher()
-            .encrypt_in_place_detached(Nonce::from_slice(&nonce), &slot_aad(vault_id), &mut wrapped)
-            .expect("AES-GCM encryption of 32 bytes cannot fail");
+        let tag = crypto::seal_in_place(&kek, &nonce, &slot_aad(vault_id), &mut wrapped);
         wrapped.extend_from_slice(&tag);
         Ok(Slot::Password {
             kdf: "argon2id".into(),
@@ -218,17 +202,9 @@ impl Slot {
         ) else {
             return Ok(None);
         };
-        let kek = DataKey(params.derive(password, &salt)?);
+        let kek = params.derive(password, &salt)?;
         let (body, tag) = wrapped.split_at_mut(KEY_LEN);
-        let ok = kek
-            .cipher()
-            .decrypt_in_place_detached(
-                Nonce::from_slice(&nonce),
-                &slot_aad(vault_id),
-                body,
-                Tag::from_slice(tag),
-            )
-            .is_ok();
+        let ok = crypto::open_in_place(&kek, &nonce, &slot_aad(vault_id), body, tag);
         Ok(if ok { DataKey::from_slice(body) } else { None })
     }
 }
@@ -312,21 +288,20 @@ impl ParseError {
 
 /// Decrypts the content; `None` when authentication fails (tampered or corrupt file).
 pub(crate) fn decrypt(parsed: &Parsed<'_>, key: &DataKey) -> Option<Content> {
-    let nonce = hex::decode(&parsed.header.nonce).filter(|n| n.len() == NONCE_LEN)?;
+    let nonce = hex::decode(&parsed.header.nonce)?;
     let ct_len = parsed.ciphertext.len() - TAG_LEN;
     let mut buf = Zeroizing::new(parsed.ciphertext[..ct_len].to_vec());
-    let tag = Tag::from_slice(&parsed.ciphertext[ct_len..]);
-    key.cipher()
-        .decrypt_in_place_detached(Nonce::from_slice(&nonce), parsed.aad, &mut buf, tag)
-        .ok()?;
+    let tag = &parsed.ciphertext[ct_len..];
+    if !crypto::open_in_place(key.bytes(), &nonce, parsed.aad, &mut buf, tag) {
+        return None;
+    }
     serde_json::from_slice(&buf).ok()
 }
 
 /// Serializes and encrypts `content` under `key` with a fresh nonce; returns the whole file.
 /// The plaintext only ever lives in buffers that are wiped.
 pub(crate) fn encode(header: &mut Header, content: &Content, key: &DataKey) -> Vec<u8> {
-    let mut nonce = [0u8; NONCE_LEN];
-    OsRng.fill_bytes(&mut nonce);
+    let nonce = crypto::random_bytes::<NONCE_LEN>();
     header.nonce = hex::encode(&nonce);
     let header_json = serde_json::to_vec(header).expect("header serializes");
 
@@ -345,19 +320,14 @@ pub(crate) fn encode(header: &mut Header, content: &Content, key: &DataKey) -> V
     out.extend_from_slice(&plain);
     drop(plain);
     let (aad, body) = out.split_at_mut(aad_len);
-    let tag = key
-        .cipher()
-        .encrypt_in_place_detached(Nonce::from_slice(&nonce), aad, body)
-        .expect("AES-GCM encryption cannot fail below 64 GiB");
+    let tag = crypto::seal_in_place(key.bytes(), &nonce, aad, body);
     out.extend_from_slice(&tag);
     out
 }
 
 /// A fresh random 128-bit identifier, hex (vault and account ids).
 pub(crate) fn random_id() -> String {
-    let mut b = [0u8; 16];
-    OsRng.fill_bytes(&mut b);
-    hex::encode(&b)
+    hex::encode(&crypto::random_bytes::<16>())
 }
 
 #[cfg(test)]

@@ -4,7 +4,11 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use super::error::{Result, VaultError};
+use super::{KEY_LEN, Key32};
+
+/// Why Argon2id refused a set of parameters.
+#[derive(Debug)]
+pub(crate) struct InvalidKdf(pub String);
 
 /// Argon2id cost parameters, stored in the vault header beside the salt so a vault always opens
 /// with the parameters it was made with, whatever the defaults of a later version.
@@ -83,27 +87,23 @@ impl KdfParams {
         }
     }
 
-    fn argon2_params(&self) -> Result<Params> {
+    fn argon2_params(&self) -> Result<Params, InvalidKdf> {
         Params::new(
             self.memory_kib,
             self.iterations,
             self.parallelism,
             Some(KEY_LEN),
         )
-        .map_err(|e| VaultError::InvalidKdfParams {
-            detail: e.to_string(),
-        })
+        .map_err(|e| InvalidKdf(e.to_string()))
     }
 
     /// Derives the 256-bit key-encryption key from `password` and `salt`.
-    pub(crate) fn derive(&self, password: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; KEY_LEN]>> {
+    pub(crate) fn derive(&self, password: &[u8], salt: &[u8]) -> Result<Key32, InvalidKdf> {
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, self.argon2_params()?);
         let mut out = Zeroizing::new([0u8; KEY_LEN]);
         argon
             .hash_password_into(password, salt, out.as_mut())
-            .map_err(|e| VaultError::InvalidKdfParams {
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| InvalidKdf(e.to_string()))?;
         Ok(out)
     }
 }
@@ -113,8 +113,6 @@ impl Default for KdfParams {
         KdfParams::DEFAULT
     }
 }
-
-pub(crate) const KEY_LEN: usize = 32;
 
 #[cfg(test)]
 mod tests {

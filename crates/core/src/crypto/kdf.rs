@@ -1,16 +1,11 @@
-//! The primitives the foreign formats use: AES-256-GCM with a detached tag, scrypt (Aegis),
-//! PBKDF2-HMAC-SHA256 (2FAS) and PBKDF2-HMAC-SHA1 (andOTP). Every key and plaintext lives in
-//! buffers that are wiped when dropped. Work factors read from a file are bounded, so a
-//! crafted file cannot make an import allocate gigabytes or run for hours.
+//! The key derivations of the formats Tweestap imports: scrypt (Aegis), PBKDF2-HMAC-SHA256
+//! (2FAS), PBKDF2-HMAC-SHA1 and SHA-256 (andOTP); Tweestap's own encrypted export uses scrypt
+//! too. Work factors read from a file are bounded, so a crafted file cannot make an import
+//! allocate gigabytes or run for hours.
 
-use aes_gcm::aead::rand_core::RngCore;
-use aes_gcm::aead::{AeadInPlace, KeyInit, OsRng};
-use aes_gcm::{Aes256Gcm, Key, Nonce, Tag};
 use zeroize::Zeroizing;
 
-pub(crate) const KEY_LEN: usize = 32;
-pub(crate) const NONCE_LEN: usize = 12;
-pub(crate) const TAG_LEN: usize = 16;
+use super::{KEY_LEN, Key32};
 
 // Work factors accepted from a file. Every bound covers all of a KDF's parameters, so that no
 // single one can be turned up while another stays in range (N = 2, r = 2^20, p = 16 once took
@@ -29,67 +24,6 @@ pub(crate) const MAX_SCRYPT_WORK_PER_IMPORT: u64 = 8 << 18;
 /// PBKDF2 iterations: 1 000 000, 6× andOTP's (140 000–160 000) and 100× 2FAS's (10 000);
 /// about 2.4 s for SHA-1 in a debug build here, under 1 s in a release build.
 pub(crate) const MAX_PBKDF2_ITERATIONS: u32 = 1_000_000;
-
-pub(crate) type Key32 = Zeroizing<[u8; KEY_LEN]>;
-
-/// Random bytes from the operating system.
-pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut b = [0u8; N];
-    OsRng.fill_bytes(&mut b);
-    b
-}
-
-fn cipher(key: &[u8; KEY_LEN]) -> Aes256Gcm {
-    Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key))
-}
-
-/// AES-256-GCM decryption with no associated data; `None` when the nonce or tag has the
-/// wrong length or authentication fails.
-pub(crate) fn open(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8],
-    ciphertext: &[u8],
-    tag: &[u8],
-) -> Option<Zeroizing<Vec<u8>>> {
-    if nonce.len() != NONCE_LEN || tag.len() != TAG_LEN {
-        return None;
-    }
-    let mut buf = Zeroizing::new(ciphertext.to_vec());
-    cipher(key)
-        .decrypt_in_place_detached(
-            Nonce::from_slice(nonce),
-            b"",
-            &mut buf,
-            Tag::from_slice(tag),
-        )
-        .ok()?;
-    Some(buf)
-}
-
-/// As [`open`], for a ciphertext with its 16-byte tag appended (Java's layout).
-pub(crate) fn open_appended(
-    key: &[u8; KEY_LEN],
-    nonce: &[u8],
-    ciphertext_and_tag: &[u8],
-) -> Option<Zeroizing<Vec<u8>>> {
-    let split = ciphertext_and_tag.len().checked_sub(TAG_LEN)?;
-    let (ciphertext, tag) = ciphertext_and_tag.split_at(split);
-    open(key, nonce, ciphertext, tag)
-}
-
-/// AES-256-GCM encryption with a fresh random nonce and no associated data:
-/// `(nonce, ciphertext, tag)`.
-pub(crate) fn seal(
-    key: &[u8; KEY_LEN],
-    plaintext: &[u8],
-) -> ([u8; NONCE_LEN], Vec<u8>, [u8; TAG_LEN]) {
-    let nonce = random_bytes::<NONCE_LEN>();
-    let mut buf = plaintext.to_vec();
-    let tag = cipher(key)
-        .encrypt_in_place_detached(Nonce::from_slice(&nonce), b"", &mut buf)
-        .expect("AES-GCM encryption cannot fail below 64 GiB");
-    (nonce, buf, tag.into())
-}
 
 /// scrypt cost parameters as files store them (`N`, `r`, `p`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,22 +140,6 @@ pub(crate) fn sha256(data: &[u8]) -> Key32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn seal_then_open() {
-        let key = [7u8; KEY_LEN];
-        let (nonce, ct, tag) = seal(&key, b"hello");
-        assert_eq!(open(&key, &nonce, &ct, &tag).unwrap().as_slice(), b"hello");
-        let mut appended = ct.clone();
-        appended.extend_from_slice(&tag);
-        assert_eq!(
-            open_appended(&key, &nonce, &appended).unwrap().as_slice(),
-            b"hello"
-        );
-        assert!(open(&[8u8; KEY_LEN], &nonce, &ct, &tag).is_none());
-        assert!(open(&key, &nonce[..11], &ct, &tag).is_none());
-        assert!(open_appended(&key, &nonce, &[1, 2]).is_none());
-    }
 
     #[test]
     fn kdf_vectors() {
