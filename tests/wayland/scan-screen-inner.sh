@@ -75,7 +75,7 @@ case "$TWEESTAP_SCAN_MODE" in
     # The refusal is gone from the permission store (GNOME's unanswered dialog stays on
     # screen and would cover a QR code, so scanning after "Allow" is proved by the sessions
     # that start with the permission granted).
-    entry="$(gdbus call --session -d org.freedesktop.impl.portal.PermissionStore \
+    entry="$(gdbus call --session --timeout 10 -d org.freedesktop.impl.portal.PermissionStore \
       -o /org/freedesktop/impl/portal/PermissionStore \
       -m org.freedesktop.impl.portal.PermissionStore.Lookup screenshot screenshot 2>&1)"
     if grep -q "'': <\['no'\]>\|'': \['no'\]" <<<"$entry"; then
