@@ -44,9 +44,16 @@ fn copies_in_memory(needle: &[u8], except: &[std::ops::Range<usize>]) -> Vec<usi
         let mut at = start;
         while at < end {
             let len = CHUNK.min(end - at);
-            // Every mapping of the kinds above is readable by its own process.
-            mem.seek(SeekFrom::Start(at as u64)).unwrap();
-            mem.read_exact(&mut chunk[..len]).unwrap();
+            // Every mapping of the kinds above is readable by its own process while it exists;
+            // one can go between reading the list and reading it (the stack of the test thread
+            // that just ended), and then it holds nothing any more.
+            let read = mem
+                .seek(SeekFrom::Start(at as u64))
+                .and_then(|_| mem.read_exact(&mut chunk[..len]));
+            if let Err(e) = read {
+                assert!(!still_mapped(start, end), "{range} cannot be read: {e}");
+                break;
+            }
             for (i, w) in chunk[..len].windows(needle.len()).enumerate() {
                 let address = at + i;
                 if w == needle
@@ -64,6 +71,21 @@ fn copies_in_memory(needle: &[u8], except: &[std::ops::Range<usize>]) -> Vec<usi
     }
     chunk.iter_mut().for_each(|b| *b = 0);
     found
+}
+
+/// Whether `start..end` is still (part of) a mapping of this process.
+fn still_mapped(start: usize, end: usize) -> bool {
+    fs::read_to_string("/proc/self/maps")
+        .unwrap()
+        .lines()
+        .filter_map(|line| line.split_whitespace().next()?.split_once('-'))
+        .filter_map(|(a, b)| {
+            Some((
+                usize::from_str_radix(a, 16).ok()?,
+                usize::from_str_radix(b, 16).ok()?,
+            ))
+        })
+        .any(|(a, b)| a < end && start < b)
 }
 
 #[test]
