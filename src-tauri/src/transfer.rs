@@ -15,8 +15,7 @@
 //! off the IPC thread on a second handle of the vault, reporting its stage on a channel, so
 //! the window stays responsive and keeps showing codes meanwhile.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -28,10 +27,7 @@ use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 use tweestap_core::base64;
 use tweestap_core::civil::civil_from_days;
 use tweestap_core::export::{self, AegisEncryption};
-use tweestap_core::import::{
-    self, Format, ImportError, ImportOptions, ImportOutcome, ImportPreview, PlanStatus, Progress,
-    Resolution, ScryptCost, Skipped, Source,
-};
+use tweestap_core::import::{self, ImportError, ScryptCost, SkippedRow, Source};
 use tweestap_core::otp::Clock;
 use tweestap_core::vault::{KdfParams, Vault};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
@@ -103,13 +99,7 @@ struct PendingImport {
     token: String,
     /// The lock epoch when the import began: a lock since then ends it.
     epoch: u64,
-    sources: Vec<Source>,
-    /// `None` while the file's password is needed.
-    preview: Option<ImportPreview>,
-    /// What the preview showed for each account; the commit follows it.
-    plan: Vec<PlanStatus>,
-    /// The format of an encrypted file waiting for its password.
-    locked_format: Option<Format>,
+    session: import::Session,
 }
 
 impl Transfers {
@@ -217,184 +207,44 @@ async fn choose_path(
     .await
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
-}
-
 // --- Import ---------------------------------------------------------------------------------
 
-/// What importing one account would do.
-#[derive(Serialize, Type, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum RowStatus {
-    /// Not there yet: added.
-    New,
-    /// Already in the vault, or earlier in the file, with the same key: skipped.
-    Identical,
-    /// The login is in the vault (or earlier in the file, `in_file`) with another key: the
-    /// person chooses replace or keep both.
-    Conflict,
-}
-
-/// One account of the file, as the UI may see it.
-#[derive(Serialize, Type, Clone)]
-pub struct ImportRow {
-    pub index: usize,
-    pub issuer: String,
-    pub account: String,
-    #[serde(rename = "type")]
-    pub otp_type: &'static str,
-    pub status: RowStatus,
-    pub in_file: bool,
-}
-
-/// An entry of the file that gives no account, and why (a stable `reason` kind).
-#[derive(Serialize, Type, Clone)]
-pub struct SkippedRow {
-    pub reason: &'static str,
-    pub issuer: String,
-    pub account: String,
-}
-
-impl From<&Skipped> for SkippedRow {
-    fn from(s: &Skipped) -> Self {
-        SkippedRow {
-            reason: s.reason,
-            issuer: s.issuer.clone(),
-            account: s.account.clone(),
-        }
-    }
-}
-
-/// What the chosen file(s) hold. `needs_password`: encrypted, ask for its password. `exports`:
-/// a Google Authenticator export in several QR codes, how many were given; while one is
-/// incomplete (`complete` false) the person adds the other images first.
+/// What the chosen file(s) hold (see [`import::SessionView`]), under the import's token.
 #[derive(Serialize, Type, Clone)]
 pub struct ImportView {
     pub token: String,
-    pub files: Vec<String>,
-    pub format: Option<Format>,
-    pub needs_password: bool,
-    pub complete: bool,
-    pub exports: Vec<Progress>,
-    pub accounts: Vec<ImportRow>,
-    pub skipped: Vec<SkippedRow>,
+    #[serde(flatten)]
+    pub view: import::SessionView,
 }
 
-impl ImportView {
-    fn new(token: &str, sources: &[Source]) -> Self {
-        ImportView {
-            token: token.to_string(),
-            files: sources
-                .iter()
-                .map(|s| file_name(Path::new(&s.name)))
-                .collect(),
-            format: None,
-            needs_password: false,
-            complete: false,
-            exports: Vec::new(),
-            accounts: Vec::new(),
-            skipped: Vec::new(),
-        }
-    }
-
-    fn with_preview(mut self, preview: &ImportPreview, plan: &[PlanStatus]) -> Self {
-        self.format = Some(preview.format);
-        self.complete = preview.is_complete();
-        self.exports = preview.exports.clone();
-        self.accounts = preview
-            .accounts
-            .iter()
-            .zip(plan)
-            .enumerate()
-            .map(|(index, (new, status))| {
-                let (status, in_file) = match status {
-                    PlanStatus::New => (RowStatus::New, false),
-                    PlanStatus::Identical { .. } => (RowStatus::Identical, false),
-                    PlanStatus::Conflict { .. } => (RowStatus::Conflict, false),
-                    PlanStatus::Repeated {
-                        identical: true, ..
-                    } => (RowStatus::Identical, true),
-                    PlanStatus::Repeated { .. } => (RowStatus::Conflict, true),
-                };
-                ImportRow {
-                    index,
-                    issuer: new.account.issuer.clone(),
-                    account: new.account.account.clone(),
-                    otp_type: new.account.kind.type_name(),
-                    status,
-                    in_file,
-                }
-            })
-            .collect();
-        self.skipped = preview.skipped.iter().map(SkippedRow::from).collect();
-        self
-    }
-}
-
-/// Reads the sources (with the file's password, if given) and plans them against the vault.
-/// A file that needs a password is not an error here: the view asks for it.
-async fn read_and_plan(
+/// Runs `step` on the import's session off the IPC thread, on a second handle of the vault,
+/// telling the window how many accounts are being checked. The import comes back with the
+/// step's result whatever happened, so the caller decides whether to keep it.
+async fn on_session<T: Send + 'static>(
     state: &AppState,
     mut pending: PendingImport,
-    password: Option<Zeroizing<String>>,
     events: &Channel<TransferProgress>,
-) -> Result<(PendingImport, ImportView), (PendingImport, UiError)> {
+    step: impl FnOnce(&mut import::Session, &Vault, &dyn Fn(usize)) -> Result<T, ImportError>
+    + Send
+    + 'static,
+) -> Result<(PendingImport, Result<T, UiError>), UiError> {
     let vault = match vault_handle(state) {
-        Ok(v) => v,
-        Err(e) => return Err((pending, e)),
+        Ok(vault) => vault,
+        Err(e) => return Ok((pending, Err(e))),
     };
-    if password.is_some() {
-        report(events, TransferProgress::Decrypting);
-    }
-    let sources = std::mem::take(&mut pending.sources);
     let progress = events.clone();
-    let done = blocking(move || {
-        let options = ImportOptions {
-            format: None,
-            password: password.as_ref().map(|p| p.as_str()),
-        };
-        let read = import::preview(&sources, options).map(|preview| {
-            report(
-                &progress,
-                TransferProgress::Checking {
-                    accounts: preview.accounts.len(),
-                },
-            );
-            let plan = import::plan(&preview, &vault);
-            (preview, plan)
-        });
-        Ok::<_, UiError>((sources, read))
+    blocking(move || {
+        let checking = |accounts| report(&progress, TransferProgress::Checking { accounts });
+        let result = step(&mut pending.session, &vault, &checking).map_err(UiError::from);
+        Ok::<_, UiError>((pending, result))
     })
-    .await;
-    let (sources, read) = match done {
-        Ok(done) => done,
-        Err(e) => return Err((pending, e)),
-    };
-    pending.sources = sources;
-    let view = ImportView::new(&pending.token, &pending.sources);
-    match read {
-        Ok((preview, plan)) => {
-            let view = view.with_preview(&preview, &plan);
-            pending.preview = Some(preview);
-            pending.plan = plan;
-            pending.locked_format = None;
-            Ok((pending, view))
-        }
-        Err(ImportError::PasswordRequired { format }) => {
-            pending.preview = None;
-            pending.plan = Vec::new();
-            pending.locked_format = Some(format);
-            let view = ImportView {
-                format: Some(format),
-                needs_password: true,
-                ..view
-            };
-            Ok((pending, view))
-        }
-        Err(e) => Err((pending, UiError::from(e))),
+    .await
+}
+
+fn view_of(pending: &PendingImport, view: import::SessionView) -> ImportView {
+    ImportView {
+        token: pending.token.clone(),
+        view,
     }
 }
 
@@ -422,46 +272,36 @@ pub async fn import_pick(
     report(&events, TransferProgress::Reading { bytes: size });
     let source = blocking(move || Source::read(&path).map_err(UiError::from)).await?;
     let transfers = &state.transfers;
-    let earlier = match &token {
-        Some(token) => Some(transfers.take(token)?),
-        None => None,
+    let Some(token) = token else {
+        // One import at a time: a new file replaces (and wipes) an unfinished one.
+        transfers.clear();
+        let n = transfers.next.fetch_add(1, Ordering::SeqCst) + 1;
+        let vault = vault_handle(&state)?;
+        let progress = events.clone();
+        let (session, view) = blocking(move || {
+            let checking = |accounts| report(&progress, TransferProgress::Checking { accounts });
+            import::Session::open(source, &vault, checking).map_err(UiError::from)
+        })
+        .await?;
+        let pending = PendingImport {
+            token: format!("import-{n}"),
+            epoch,
+            session,
+        };
+        let view = view_of(&pending, view);
+        transfers.put(&state, pending)?;
+        return Ok(Some(view));
     };
-    let pending = match earlier {
-        Some(mut earlier) => {
-            let before = earlier.sources.len();
-            earlier.sources.push(source);
-            (earlier, Some(before))
-        }
-        None => {
-            // One import at a time: a new file replaces (and wipes) an unfinished one.
-            transfers.clear();
-            let n = transfers.next.fetch_add(1, Ordering::SeqCst) + 1;
-            let fresh = PendingImport {
-                token: format!("import-{n}"),
-                epoch,
-                sources: vec![source],
-                preview: None,
-                plan: Vec::new(),
-                locked_format: None,
-            };
-            (fresh, None)
-        }
-    };
-    let (pending, joined) = pending;
-    match read_and_plan(&state, pending, None, &events).await {
-        Ok((pending, view)) => {
-            transfers.put(&state, pending)?;
-            Ok(Some(view))
-        }
-        Err((mut pending, e)) => {
-            if let Some(before) = joined {
-                // The new file does not fit: keep the import as it was.
-                pending.sources.truncate(before);
-                transfers.put(&state, pending)?;
-            }
-            Err(e)
-        }
-    }
+    let earlier = transfers.take(&token)?;
+    let (pending, result) =
+        on_session(&state, earlier, &events, move |session, vault, checking| {
+            session.add(source, vault, checking)
+        })
+        .await?;
+    let view = result.map(|view| view_of(&pending, view));
+    // Joined or not (the new file did not fit), the import stays open.
+    transfers.put(&state, pending)?;
+    view.map(Some)
 }
 
 /// Reads the encrypted file of import `token` with `password`. A wrong password keeps the
@@ -476,137 +316,58 @@ pub async fn import_password(
 ) -> Result<ImportView, UiError> {
     let password = Zeroizing::new(password);
     let pending = state.transfers.take(&token)?;
-    match read_and_plan(&state, pending, Some(password), &events).await {
-        Ok((pending, view)) => {
-            state.transfers.put(&state, pending)?;
-            Ok(view)
-        }
-        Err((pending, e)) => {
-            state.transfers.put(&state, pending)?;
-            Err(e)
-        }
-    }
+    report(&events, TransferProgress::Decrypting);
+    let (pending, result) =
+        on_session(&state, pending, &events, move |session, vault, checking| {
+            session.unlock(&password, vault, checking)
+        })
+        .await?;
+    let view = result.map(|view| view_of(&pending, view));
+    state.transfers.put(&state, pending)?;
+    view
 }
 
-/// The person's answer for an account whose login is in the vault (or earlier in the file)
-/// with another key.
-#[derive(Deserialize, Type, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum ConflictChoice {
-    /// The existing account gets the new key.
-    Replace,
-    /// Both are stored.
-    KeepBoth,
-}
-
-/// The choice for the account at `index` of the preview.
-#[derive(Deserialize, Type)]
-pub struct Choice {
-    pub index: usize,
-    pub choice: ConflictChoice,
-}
-
-/// What the import did, counted.
-#[derive(Serialize, Type, Default)]
-pub struct ImportDone {
-    pub added: usize,
-    pub replaced: usize,
-    pub kept_both: usize,
-    pub unchanged: usize,
-    /// Entries of the file that could not be imported.
-    pub skipped: usize,
-}
-
-/// Stores the previewed accounts of import `token` in one vault write, following the preview:
-/// each conflict is resolved by `choices`; an account the preview called identical is left
-/// alone. A conflict without a choice stops it with `choice_needed`; an account the preview
-/// called new that is in the vault now (changed meanwhile, e.g. by the CLI) with
-/// `import_outdated` (the import is closed: open the file again); two replaces of one account
-/// with `replaced_twice`. Nothing is written then, nor on any failure, nor after a lock.
+/// Stores the previewed accounts of import `token` in one vault write, following the preview
+/// and the person's `choices` (see [`import::Session::commit`]). Nothing is written on any
+/// failure, nor after a lock. The import ends when it is done, or when the vault changed
+/// since the preview (`import_outdated`: open the file again); otherwise it stays open.
 #[tauri::command]
 #[specta::specta]
 pub async fn import_commit(
     token: String,
-    choices: Vec<Choice>,
+    choices: Vec<import::Choice>,
     events: Channel<TransferProgress>,
     app: AppHandle,
     state: State<'_, AppState>,
-) -> Result<ImportDone, UiError> {
-    let chosen: HashMap<usize, Resolution> = choices
-        .iter()
-        .map(|c| {
-            let resolution = match c.choice {
-                ConflictChoice::Replace => Resolution::Replace,
-                ConflictChoice::KeepBoth => Resolution::KeepBoth,
-            };
-            (c.index, resolution)
-        })
-        .collect();
+) -> Result<import::ImportDone, UiError> {
     let pending = state.transfers.take(&token)?;
-    let ready = pending.preview.as_ref().is_some_and(|p| p.is_complete());
-    if !ready {
-        let error = match &pending.preview {
-            Some(p) => UiError::from(ImportError::IncompleteExport {
-                exports: p.exports.clone(),
-            }),
-            None => UiError::from(ImportError::PasswordRequired {
-                format: pending.locked_format.unwrap_or(Format::Aegis),
-            }),
-        };
-        state.transfers.put(&state, pending)?;
-        return Err(error);
-    }
-    let mut vault = match vault_handle(&state) {
+    let ready = pending.session.check_ready().map_err(UiError::from);
+    let vault = ready.and_then(|()| vault_handle(&state));
+    let mut vault = match vault {
         Ok(v) => v,
         Err(e) => {
             state.transfers.put(&state, pending)?;
             return Err(e);
         }
     };
-    let total = pending.preview.as_ref().map_or(0, |p| p.accounts.len());
-    report(&events, TransferProgress::Saving { accounts: total });
+    let accounts = pending.session.accounts();
+    report(&events, TransferProgress::Saving { accounts });
     let (pending, result) = blocking(move || {
         // The handle is a copy: a lock while this waited for its thread must stop it here,
         // before the write (a lock during the write itself comes after it).
         if let Err(e) = still_open(&app.state::<AppState>(), pending.epoch) {
-            return Ok((pending, Err(e)));
+            return Ok((pending, Err((e, false))));
         }
-        let preview = pending.preview.as_ref().expect("checked above");
-        let result = import::commit(&mut vault, preview, &pending.plan, |index, _, _| {
-            chosen.get(&index).copied().unwrap_or(Resolution::Cancel)
-        })
-        .map_err(|e| match e {
-            ImportError::Cancelled => UiError {
-                kind: "choice_needed".to_string(),
-                message: "an account is in the vault with another key and needs a choice (replace or keep both); nothing was imported".to_string(),
-            },
-            e => UiError::from(e),
-        });
+        let result = pending.session.commit(&mut vault, &choices);
+        let result = result.map_err(|e| (UiError::from_kind(&e), e.ends_session()));
         Ok::<_, UiError>((pending, result))
     })
     .await?;
     match result {
-        Ok(outcomes) => {
-            let mut done = ImportDone {
-                skipped: pending.preview.as_ref().map_or(0, |p| p.skipped.len()),
-                ..ImportDone::default()
-            };
-            for outcome in outcomes {
-                match outcome {
-                    ImportOutcome::Added { .. } => done.added += 1,
-                    ImportOutcome::Replaced { .. } => done.replaced += 1,
-                    ImportOutcome::KeptBoth { .. } => done.kept_both += 1,
-                    ImportOutcome::Unchanged { .. } | ImportOutcome::Skipped { .. } => {
-                        done.unchanged += 1
-                    }
-                }
-            }
-            // `pending` (every key of the file) is dropped and wiped here.
-            Ok(done)
-        }
-        // The preview no longer tells the truth: the import ends (its keys are wiped).
-        Err(e) if e.kind == "import_outdated" => Err(e),
-        Err(e) => {
+        // `pending` (every key of the file) is dropped and wiped here.
+        Ok(done) => Ok(done),
+        Err((e, true)) => Err(e),
+        Err((e, false)) => {
             state.transfers.put(&state, pending)?;
             Err(e)
         }
@@ -880,16 +641,19 @@ mod tests {
     use super::*;
 
     fn pending(epoch: u64) -> PendingImport {
+        use std::sync::Arc;
+        use tweestap_core::vault::{CreateOptions, MemoryKeyring, VaultStore};
+        let dir = std::env::temp_dir().join(format!("tweestap-transfer-{}", std::process::id()));
+        let store = VaultStore::new(dir.join("vault.tweestap"))
+            .with_keyring(Arc::new(MemoryKeyring::new()));
+        let vault = store.create(CreateOptions::default()).unwrap();
+        let links = Source::new("links.txt", b"otpauth://totp/A?secret=AAAA".to_vec());
+        let (session, _) = import::Session::open(links, &vault, |_| {}).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
         PendingImport {
             token: "import-1".to_string(),
             epoch,
-            sources: vec![Source::new(
-                "links.txt",
-                b"otpauth://totp/A?secret=AAAA".to_vec(),
-            )],
-            preview: None,
-            plan: Vec::new(),
-            locked_format: None,
+            session,
         }
     }
 

@@ -366,15 +366,7 @@ fn plan_and_commit(
 }
 
 fn links_preview(accounts: &[Account]) -> ImportPreview {
-    let links: Vec<String> = accounts
-        .iter()
-        .map(|a| format_otpauth(a).as_str().to_owned())
-        .collect();
-    import::preview(
-        &[Source::new("links.txt", links.join("\n").into_bytes())],
-        ImportOptions::default(),
-    )
-    .unwrap()
+    import::preview(&[links_source(accounts)], ImportOptions::default()).unwrap()
 }
 
 #[test]
@@ -921,4 +913,143 @@ fn automatic_backups_after_every_change() {
         .unwrap();
     quiet.add(totp("B", "b", b"bbbbbbbbbb")).unwrap();
     assert_eq!(vault.store().auto_backups(), backups);
+}
+
+// ---------------------------------------------------------------------------------------
+// An import session, step by step as the app walks a person through it.
+
+fn encrypted_aegis(accounts: &[Account], password: &str) -> Source {
+    let items: Vec<NewAccount> = accounts.iter().cloned().map(NewAccount::from).collect();
+    let encryption = AegisEncryption {
+        password,
+        cost: ScryptCost::insecure_for_tests(),
+    };
+    let bytes = export::aegis(&items, Some(encryption)).unwrap();
+    Source::new("/tmp/exports/aegis.json", bytes.to_vec())
+}
+
+fn statuses(view: &import::SessionView) -> Vec<(import::RowStatus, bool)> {
+    view.accounts
+        .iter()
+        .map(|r| (r.status, r.in_file))
+        .collect()
+}
+
+#[test]
+fn a_session_asks_for_the_password_then_a_choice_per_conflict_then_commits() {
+    use import::{Choice, ConflictChoice, ImportDone, RowStatus, Session};
+    let dir = TempDir::new("session-steps");
+    let mut vault = create_password_vault(&dir.vault());
+    vault.add(totp("BLk", "jan", OLD_KEY)).unwrap();
+    vault.add(totp("Mail", "ann", OLD_KEY)).unwrap();
+    let file = encrypted_aegis(
+        &[
+            totp("BLk", "jan", OLD_KEY),
+            totp("Mail", "ann", NEW_KEY),
+            totp("Bank", "piet", NEW_KEY),
+        ],
+        "file password",
+    );
+    let (mut session, view) =
+        Session::open(file, &vault, |_| panic!("nothing to check yet")).unwrap();
+    assert!(view.needs_password);
+    assert_eq!(view.format, Some(Format::Aegis));
+    assert_eq!(view.files, ["aegis.json"], "the file's name, not its path");
+    assert!(view.accounts.is_empty());
+    assert_eq!(
+        session.commit(&mut vault, &[]).unwrap_err().kind(),
+        "password_required"
+    );
+
+    let wrong = session.unlock("wrong", &vault, |_| {}).unwrap_err();
+    assert_eq!(wrong.kind(), "wrong_password");
+    assert!(
+        session.view().needs_password,
+        "a wrong password keeps the import open"
+    );
+
+    let mut checked = None;
+    let view = session
+        .unlock("file password", &vault, |n| checked = Some(n))
+        .unwrap();
+    assert_eq!(checked, Some(3));
+    assert!(!view.needs_password && view.complete);
+    assert_eq!(
+        statuses(&view),
+        [
+            (RowStatus::Identical, false),
+            (RowStatus::Conflict, false),
+            (RowStatus::New, false)
+        ]
+    );
+    assert_eq!(view.accounts[2].issuer, "Bank");
+    assert_eq!(view.accounts[2].otp_type, "totp");
+
+    let before = fs::read(dir.vault()).unwrap();
+    let err = session.commit(&mut vault, &[]).unwrap_err();
+    assert_eq!(err.kind(), "choice_needed");
+    assert!(!err.ends_session());
+    assert_eq!(fs::read(dir.vault()).unwrap(), before, "nothing written");
+
+    let replace = Choice {
+        index: 1,
+        choice: ConflictChoice::Replace,
+    };
+    let done = session.commit(&mut vault, &[replace]).unwrap();
+    assert_eq!(
+        done,
+        ImportDone {
+            added: 1,
+            replaced: 1,
+            kept_both: 0,
+            unchanged: 1,
+            skipped: 0
+        }
+    );
+    let mail = vault.resolve("Mail").unwrap().id;
+    assert_eq!(vault.account(&mail).unwrap().secret.expose(), NEW_KEY);
+    assert_eq!(labels(&vault), ["BLk (jan)", "Mail (ann)", "Bank (piet)"]);
+}
+
+#[test]
+fn a_file_that_does_not_fit_leaves_the_session_as_it_was_and_a_changed_vault_ends_it() {
+    use import::{RowStatus, Session};
+    let dir = TempDir::new("session-add");
+    let mut vault = create_password_vault(&dir.vault());
+    let links = links_source(&[totp("Forum", "bob", NEW_KEY), totp("Forum", "bob", NEW_KEY)]);
+    let (mut session, view) = Session::open(links, &vault, |_| {}).unwrap();
+    assert_eq!(
+        statuses(&view),
+        [(RowStatus::New, false), (RowStatus::Identical, true)]
+    );
+    let aegis = encrypted_aegis(&[totp("Bank", "piet", NEW_KEY)], "pw");
+    let err = session.add(aegis, &vault, |_| {}).unwrap_err();
+    assert_eq!(err.kind(), "mixed_formats");
+    assert_eq!(
+        session.view().files,
+        ["links.txt"],
+        "the import is as it was"
+    );
+    assert_eq!(session.accounts(), 2);
+
+    let more = links_source(&[totp("Bank", "piet", NEW_KEY)]);
+    let view = session.add(more, &vault, |_| {}).unwrap();
+    assert_eq!(view.files, ["links.txt", "links.txt"]);
+    assert_eq!(view.accounts.len(), 3);
+
+    // Another process adds Bank meanwhile: the preview no longer tells the truth.
+    open_with_password(&dir.vault())
+        .add(totp("Bank", "piet", OLD_KEY))
+        .unwrap();
+    let err = session.commit(&mut vault, &[]).unwrap_err();
+    assert_eq!(err.kind(), "import_outdated");
+    assert!(err.ends_session());
+}
+
+fn links_source(accounts: &[Account]) -> Source {
+    let links: Vec<String> = accounts
+        .iter()
+        .map(|a| format_otpauth(a).as_str().to_owned())
+        .collect();
+    Source::new("links.txt", links.join("\n").into_bytes())
 }

@@ -102,12 +102,10 @@ export const commands = {
 	 */
 	importPassword: (token: string, password: string, events: Channel<TransferProgress>) => __TAURI_INVOKE<ImportView>("import_password", { token, password, events }),
 	/**
-	 *  Stores the previewed accounts of import `token` in one vault write, following the preview:
-	 *  each conflict is resolved by `choices`; an account the preview called identical is left
-	 *  alone. A conflict without a choice stops it with `choice_needed`; an account the preview
-	 *  called new that is in the vault now (changed meanwhile, e.g. by the CLI) with
-	 *  `import_outdated` (the import is closed: open the file again); two replaces of one account
-	 *  with `replaced_twice`. Nothing is written then, nor on any failure, nor after a lock.
+	 *  Stores the previewed accounts of import `token` in one vault write, following the preview
+	 *  and the person's `choices` (see [`import::Session::commit`]). Nothing is written on any
+	 *  failure, nor after a lock. The import ends when it is done, or when the vault changed
+	 *  since the preview (`import_outdated`: open the file again); otherwise it stays open.
 	 */
 	importCommit: (token: string, choices: Choice[], events: Channel<TransferProgress>) => __TAURI_INVOKE<ImportDone>("import_commit", { token, choices, events }),
 	/**  Drops import `token` and the keys it holds. Nothing was written. */
@@ -307,7 +305,7 @@ export type ImportDone = {
 	skipped: number,
 };
 
-/**  One account of the file, as the UI may see it. */
+/**  One account of the file, as a window may see it. */
 export type ImportRow = {
 	index: number,
 	issuer: string,
@@ -317,21 +315,10 @@ export type ImportRow = {
 	in_file: boolean,
 };
 
-/**
- *  What the chosen file(s) hold. `needs_password`: encrypted, ask for its password. `exports`:
- *  a Google Authenticator export in several QR codes, how many were given; while one is
- *  incomplete (`complete` false) the person adds the other images first.
- */
+/**  What the chosen file(s) hold (see [`import::SessionView`]), under the import's token. */
 export type ImportView = {
 	token: string,
-	files: string[],
-	format: Format | null,
-	needs_password: boolean,
-	complete: boolean,
-	exports: Progress[],
-	accounts: ImportRow[],
-	skipped: SkippedRow[],
-};
+} & SessionView;
 
 export type PortalView = {
 	url: string,
@@ -417,6 +404,21 @@ export type ScreenCaptureView = {
 };
 
 /**
+ *  What the chosen file(s) hold. `needs_password`: encrypted, ask for its password. `exports`:
+ *  a Google Authenticator export in several QR codes, how many were given; while one is
+ *  incomplete (`complete` false) the person adds the other images first.
+ */
+export type SessionView = {
+	files: string[],
+	format: Format | null,
+	needs_password: boolean,
+	complete: boolean,
+	exports: Progress[],
+	accounts: ImportRow[],
+	skipped: SkippedRow[],
+};
+
+/**
  *  Every field is required over IPC (the UI always has them all); a settings file from an older
  *  version may lack some, see [`Settings::from_file`].
  */
@@ -451,7 +453,10 @@ export type Settings = {
 	language: string,
 };
 
-/**  An entry of the file that gives no account, and why (a stable `reason` kind). */
+/**
+ *  An entry of a file that gives no account, and why (a stable `reason` kind): what the CLI's
+ *  JSON and the app show of a [`Skipped`] entry.
+ */
 export type SkippedRow = {
 	reason: string,
 	issuer: string,

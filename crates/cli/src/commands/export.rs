@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 use tweestap_core::account::display_label;
 use tweestap_core::export::{self, AegisEncryption};
-use tweestap_core::import::{ScryptCost, Skipped};
+use tweestap_core::import::{ScryptCost, Skipped, SkippedRow};
 use tweestap_core::vault::KdfParams;
 
 use super::vault_opts::{FileVaultOpts, read_password_file};
@@ -61,14 +61,7 @@ struct Report {
     format: String,
     files: Vec<String>,
     accounts: usize,
-    skipped: Vec<SkippedJson>,
-}
-
-#[derive(Serialize)]
-struct SkippedJson {
-    reason: &'static str,
-    issuer: String,
-    account: String,
+    skipped: Vec<SkippedRow>,
 }
 
 pub fn run(args: Args, out: &Output) -> CmdResult {
@@ -151,14 +144,7 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         format: args.format.clone(),
         files: files.iter().map(|f| f.display().to_string()).collect(),
         accounts: exported,
-        skipped: skipped
-            .iter()
-            .map(|s| SkippedJson {
-                reason: s.reason,
-                issuer: s.issuer.clone(),
-                account: s.account.clone(),
-            })
-            .collect(),
+        skipped: skipped.iter().map(SkippedRow::from).collect(),
     };
     let plain = !encrypted || password.is_none();
     if out.json {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use tweestap_core::ErrorKind;
 use tweestap_core::import::{
     self, Format, ImportError, ImportOptions, ImportOutcome, ImportPreview, PlanStatus, Resolution,
-    Skipped, Source,
+    Skipped, SkippedRow, Source,
 };
 use tweestap_core::view::AccountView;
 
@@ -95,7 +95,7 @@ pub struct Args {
 struct Report {
     format: Format,
     accounts: Vec<AccountJson>,
-    skipped: Vec<SkippedJson>,
+    skipped: Vec<SkippedRow>,
 }
 
 #[derive(Serialize)]
@@ -106,23 +106,6 @@ struct AccountJson {
     id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct SkippedJson {
-    reason: &'static str,
-    issuer: String,
-    account: String,
-}
-
-impl From<&Skipped> for SkippedJson {
-    fn from(s: &Skipped) -> Self {
-        SkippedJson {
-            reason: s.reason,
-            issuer: s.issuer.clone(),
-            account: s.account.clone(),
-        }
-    }
 }
 
 pub fn run(args: Args, out: &Output) -> CmdResult {
@@ -284,7 +267,7 @@ fn print_report(
         return out.json_line(&Report {
             format: preview.format,
             accounts,
-            skipped: preview.skipped.iter().map(SkippedJson::from).collect(),
+            skipped: preview.skipped.iter().map(SkippedRow::from).collect(),
         });
     }
     out.line(&format!(

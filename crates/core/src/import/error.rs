@@ -110,6 +110,12 @@ pub enum ImportError {
     #[error("the import was cancelled; nothing was changed")]
     Cancelled,
 
+    /// A conflict of an import [`super::Session`] was committed without the person's choice.
+    #[error(
+        "an account is in the vault with another key and needs a choice (replace or keep both); nothing was imported"
+    )]
+    ChoiceNeeded,
+
     /// The vault changed since the plan: an account the preview called new is now there.
     #[error(
         "the vault changed since the preview ({label} is in it now); nothing was imported: open the file again to see what importing would do"
@@ -186,6 +192,7 @@ impl ErrorKind for ImportError {
             ImportError::TooLarge { .. } => "file_too_large",
             ImportError::NotAFile { .. } => "not_a_file",
             ImportError::Cancelled => "cancelled",
+            ImportError::ChoiceNeeded => "choice_needed",
             ImportError::Outdated { .. } => "import_outdated",
             ImportError::ReplacedTwice { .. } => "replaced_twice",
             ImportError::Vault(e) => e.kind(),
@@ -203,6 +210,12 @@ impl ErrorKind for ImportError {
 }
 
 impl ImportError {
+    /// Whether an import [`super::Session`] that failed with this has to be opened again: its
+    /// preview no longer tells the truth (`import_outdated`).
+    pub fn ends_session(&self) -> bool {
+        matches!(self, ImportError::Outdated { .. })
+    }
+
     pub(crate) fn integrity(format: Format, detail: impl Into<String>) -> Self {
         ImportError::Integrity {
             format,

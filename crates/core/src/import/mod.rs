@@ -10,6 +10,9 @@
 //! 3. [`commit`] stores everything in one vault write; on any failure or a cancel nothing is
 //!    written.
 //!
+//! [`Session`] walks a person through these steps in a window (files added one after another,
+//! the file's password, a choice per conflict), holding the keys between them.
+//!
 //! Formats (one module each): Google Authenticator export links (`google`, several QR codes
 //! collected by batch), Aegis (`aegis`, plain and scrypt-encrypted), 2FAS (`twofas`), andOTP
 //! (`andotp`), Bitwarden JSON (`bitwarden`), lists of `otpauth://` links (`uris`) and Tweestap
@@ -24,6 +27,7 @@ mod detect;
 mod entry;
 mod error;
 mod google;
+mod session;
 mod twofas;
 mod uris;
 
@@ -37,6 +41,9 @@ pub use commit::{PlanStatus, commit, plan};
 pub use detect::detect;
 pub use error::ImportError;
 pub use google::{GoogleExport, MAX_CODES_PER_EXPORT, Progress};
+pub use session::{
+    Choice, ConflictChoice, ImportDone, ImportRow, RowStatus, Session, SessionView, SkippedRow,
+};
 
 pub use crate::crypto::ScryptCost;
 
