@@ -26,10 +26,10 @@ use tauri::{AppHandle, Manager, State, WebviewWindow};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 use tweestap_core::base64;
 use tweestap_core::civil::civil_from_days;
-use tweestap_core::export::{self, AegisEncryption};
-use tweestap_core::import::{self, ImportError, ScryptCost, SkippedRow, Source};
+use tweestap_core::export;
+use tweestap_core::import::{self, ImportError, SkippedRow, Source};
 use tweestap_core::otp::Clock;
-use tweestap_core::vault::{KdfParams, Vault};
+use tweestap_core::vault::Vault;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::desktop;
@@ -384,11 +384,8 @@ pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), Ui
 
 // --- Export ---------------------------------------------------------------------------------
 
-/// The person's confirmation of an export. A vault with a password: `vault_password` must be
-/// it. A vault opened by the keyring only: `confirmed` must be set (the window's own step),
-/// then the person says OK in a native dialog this process shows (see [`confirm_natively`]).
-/// Encrypted files use `file_password`, else the vault password. The passwords are wiped when
-/// this is dropped, on every path.
+/// The person's confirmation of an export (see [`export::Confirmation`]). The passwords are
+/// wiped when this is dropped, on every path.
 #[derive(Deserialize, Type, Zeroize, ZeroizeOnDrop)]
 pub struct ExportConfirm {
     pub vault_password: Option<String>,
@@ -397,45 +394,31 @@ pub struct ExportConfirm {
 }
 
 impl ExportConfirm {
-    /// Checks the confirmation against the vault (runs Argon2id for a password); returns the
-    /// password for an encrypted file, if one was given.
-    fn check(&self, vault: &Vault) -> Result<Option<Zeroizing<String>>, UiError> {
-        let given = |p: &Option<String>| {
-            p.as_deref()
-                .filter(|p| !p.is_empty())
-                .map(|p| Zeroizing::new(p.to_string()))
-        };
-        let vault_password = given(&self.vault_password);
-        let file_password = given(&self.file_password);
-        if vault.info().has_password_slot {
-            let Some(pw) = &vault_password else {
-                return Err(UiError {
-                    kind: "vault_password_required".to_string(),
-                    message: "give the vault's password to confirm the export".to_string(),
-                });
-            };
-            vault.check_password(pw)?;
-        } else if !self.confirmed {
-            return Err(UiError {
-                kind: "confirmation_required".to_string(),
-                message: "confirm that you want to export your keys".to_string(),
-            });
-        }
-        Ok(file_password.or(vault_password))
+    /// Checks the confirmation against the vault, off the IPC thread (Argon2id for a password).
+    async fn check(self, vault: Vault) -> Result<(Vault, export::Consent), UiError> {
+        blocking(move || {
+            let consent = export::Confirmation {
+                vault_password: self.vault_password.as_deref(),
+                confirmed: self.confirmed,
+                file_password: self.file_password.as_deref(),
+            }
+            .check(&vault)?;
+            Ok::<_, UiError>((vault, consent))
+        })
+        .await
     }
 }
 
-/// For a vault opened by the keyring alone, where no password confirms an export: asks the
-/// person in a native OK/Cancel dialog, in their language, over `window` (shown from a worker
-/// thread, never the main one). The window's script can neither show nor answer it, so a
-/// `confirmed` flag alone never exports a key. `export_declined` when they cancel. A vault
-/// with a password needs no dialog: its password was checked.
+/// For a vault opened by the keyring alone, where no password confirmed the export (see
+/// [`export::Consent::ask_natively`]): asks the person in a native OK/Cancel dialog, in their
+/// language, over `window` (shown from a worker thread, never the main one). The window's
+/// script can neither show nor answer it. `export_declined` when they cancel.
 async fn confirm_natively(
     app: &AppHandle,
     window: &WebviewWindow,
-    vault: &Vault,
+    consent: &export::Consent,
 ) -> Result<(), UiError> {
-    if vault.info().has_password_slot {
+    if !consent.ask_natively {
         return Ok(());
     }
     let yes = match test_answers() {
@@ -464,39 +447,7 @@ async fn confirm_natively(
     if yes {
         Ok(())
     } else {
-        Err(UiError {
-            kind: "export_declined".to_string(),
-            message: "the export was not confirmed; nothing was exported".to_string(),
-        })
-    }
-}
-
-/// The formats written to a file.
-#[derive(Deserialize, Type, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum FileFormat {
-    /// Encrypted Tweestap backup.
-    Backup,
-    /// Aegis JSON, encrypted.
-    Aegis,
-    /// Aegis JSON, plain: every key readable.
-    AegisPlain,
-    /// `otpauth://` links, one per line: every key readable.
-    Uris,
-}
-
-impl FileFormat {
-    fn encrypted(self) -> bool {
-        matches!(self, FileFormat::Backup | FileFormat::Aegis)
-    }
-
-    fn file_name(self, today: &str) -> String {
-        match self {
-            FileFormat::Backup => format!("tweestap-backup-{today}.tweestap"),
-            FileFormat::Aegis => format!("aegis-export-{today}.json"),
-            FileFormat::AegisPlain => format!("aegis-export-plain-{today}.json"),
-            FileFormat::Uris => format!("otpauth-links-{today}.txt"),
-        }
+        Err(UiError::from(export::ExportError::Declined))
     }
 }
 
@@ -511,7 +462,7 @@ pub struct ExportDone {
 #[tauri::command]
 #[specta::specta]
 pub async fn export_file(
-    format: FileFormat,
+    format: export::FileFormat,
     confirm: ExportConfirm,
     title: String,
     events: Channel<TransferProgress>,
@@ -522,15 +473,11 @@ pub async fn export_file(
     let epoch = state.lock_epoch();
     let vault = vault_handle(&state)?;
     report(&events, TransferProgress::ConfirmingPassword);
-    let (vault, password) = blocking(move || {
-        let password = confirm.check(&vault)?;
-        Ok::<_, UiError>((vault, password))
-    })
-    .await?;
-    if format.encrypted() && password.is_none() {
+    let (vault, consent) = confirm.check(vault).await?;
+    if format.encrypted() && consent.file_password.is_none() {
         return Err(UiError::from(export::ExportError::PasswordRequired));
     }
-    confirm_natively(&app, &window, &vault).await?;
+    confirm_natively(&app, &window, &consent).await?;
     still_open(&state, epoch)?;
     let today = {
         let days = state.clock().now_unix() / 86_400;
@@ -545,39 +492,26 @@ pub async fn export_file(
     };
     // The save dialog may have stayed open while the vault was locked.
     still_open(&state, epoch)?;
-    let items = export::items(&vault);
-    let accounts = items.len();
     if format.encrypted() {
         report(&events, TransferProgress::Encrypting);
     }
     let progress = events.clone();
     blocking(move || {
-        let pw = password.as_ref().map(|p| p.as_str());
-        let bytes = match format {
-            FileFormat::Backup => {
-                Zeroizing::new(vault.export_backup(pw.unwrap_or_default(), KdfParams::DEFAULT)?)
-            }
-            FileFormat::Aegis => export::aegis(
-                &items,
-                pw.map(|password| AegisEncryption {
-                    password,
-                    cost: ScryptCost::AEGIS,
-                }),
-            )?,
-            FileFormat::AegisPlain => export::aegis(&items, None)?,
-            FileFormat::Uris => {
-                let text = export::uris(&items);
-                Zeroizing::new(text.as_bytes().to_vec())
-            }
-        };
-        report(&progress, TransferProgress::Writing { accounts });
+        let password = consent.file_password.as_ref().map(|p| p.as_str());
+        let file = format.write(&vault, password)?;
+        report(
+            &progress,
+            TransferProgress::Writing {
+                accounts: file.accounts,
+            },
+        );
         // Encrypting takes a while: no file once the vault is locked.
         still_open(&app.state::<AppState>(), epoch)?;
         // The save dialog asked before replacing an existing file.
-        export::write_private(&path, &bytes, true)?;
+        export::write_private(&path, &file.bytes, true)?;
         Ok::<_, UiError>(ExportDone {
             path: path.display().to_string(),
-            accounts,
+            accounts: file.accounts,
         })
     })
     .await
@@ -607,27 +541,18 @@ pub async fn export_google_qr(
 ) -> Result<GoogleQrView, UiError> {
     let epoch = state.lock_epoch();
     let vault = vault_handle(&state)?;
-    let vault = blocking(move || {
-        confirm.check(&vault)?;
-        Ok::<_, UiError>(vault)
-    })
-    .await?;
-    confirm_natively(&app, &window, &vault).await?;
+    let (vault, consent) = confirm.check(vault).await?;
+    confirm_natively(&app, &window, &consent).await?;
     blocking(move || {
         // No keys for a window whose vault was locked meanwhile.
         still_open(&app.state::<AppState>(), epoch)?;
         let items = export::items(&vault);
-        let links = export::google_links(&items);
-        if links.links.is_empty() {
-            return Err(UiError::from(export::ExportError::NothingToExport(
-                "the vault has no account Google Authenticator can hold",
-            )));
-        }
+        let links = export::google_export(&items)?;
         let qr_codes = export::google_qr_codes(&links)
             .iter()
             .map(|png| format!("data:image/png;base64,{}", base64::encode(png)))
             .collect();
-        Ok(GoogleQrView {
+        Ok::<_, UiError>(GoogleQrView {
             qr_codes,
             accounts: items.len() - links.skipped.len(),
             skipped: links.skipped.iter().map(SkippedRow::from).collect(),

@@ -1053,3 +1053,104 @@ fn links_source(accounts: &[Account]) -> Source {
         .collect();
     Source::new("links.txt", links.join("\n").into_bytes())
 }
+
+#[test]
+fn an_export_from_a_window_is_confirmed_by_the_vault_password_or_natively() {
+    use export::Confirmation;
+    let dir = TempDir::new("export-confirm");
+    let vault = create_password_vault(&dir.vault());
+    let confirm = |vault_password, confirmed, file_password| Confirmation {
+        vault_password,
+        confirmed,
+        file_password,
+    };
+    let kind = |c: Confirmation<'_>, v: &Vault| c.check(v).err().map(|e| e.kind());
+    assert_eq!(
+        kind(confirm(None, true, None), &vault),
+        Some("vault_password_required")
+    );
+    assert_eq!(
+        kind(confirm(Some(""), true, None), &vault),
+        Some("vault_password_required")
+    );
+    assert_eq!(
+        kind(confirm(Some("wrong"), true, None), &vault),
+        Some("wrong_password")
+    );
+    let consent = confirm(Some(PASSWORD), false, None).check(&vault).unwrap();
+    assert!(!consent.ask_natively, "the password confirmed it");
+    assert_eq!(
+        consent.file_password.as_deref().map(String::as_str),
+        Some(PASSWORD)
+    );
+    let consent = confirm(Some(PASSWORD), false, Some("file"))
+        .check(&vault)
+        .unwrap();
+    assert_eq!(
+        consent.file_password.as_deref().map(String::as_str),
+        Some("file")
+    );
+
+    let keyring = std::sync::Arc::new(tweestap_core::vault::MemoryKeyring::new());
+    let other = TempDir::new("export-confirm-keyring");
+    let keyring_only = memory_store(&other.vault(), &keyring)
+        .create(options(true, None))
+        .unwrap();
+    assert_eq!(
+        kind(confirm(None, false, None), &keyring_only),
+        Some("confirmation_required")
+    );
+    let consent = confirm(None, true, None).check(&keyring_only).unwrap();
+    assert!(consent.ask_natively, "a flag alone never exports a key");
+    assert!(consent.file_password.is_none());
+}
+
+#[test]
+fn file_formats_name_their_files_and_hold_their_password_rules() {
+    use export::FileFormat;
+    let dir = TempDir::new("export-formats");
+    let mut vault = create_password_vault(&dir.vault());
+    vault
+        .add(Account {
+            kind: OtpKind::Steam,
+            ..totp("Steam", "gamer", OLD_KEY)
+        })
+        .unwrap();
+    for format in [FileFormat::Backup, FileFormat::Aegis] {
+        assert!(format.encrypted());
+        assert_eq!(
+            format.write(&vault, None).err().map(|e| e.kind()),
+            Some("password_required")
+        );
+        assert_eq!(
+            format.write(&vault, Some("")).err().map(|e| e.kind()),
+            Some("password_required")
+        );
+    }
+    assert_eq!(
+        FileFormat::GoogleLinks
+            .write(&vault, None)
+            .err()
+            .map(|e| e.kind()),
+        Some("nothing_to_export"),
+        "Google Authenticator cannot hold a Steam account"
+    );
+    vault.add(totp("BLk", "jan", NEW_KEY)).unwrap();
+    let google = FileFormat::GoogleLinks.write(&vault, None).unwrap();
+    assert_eq!((google.accounts, google.skipped.len()), (1, 1));
+    assert!(
+        google
+            .bytes
+            .starts_with(b"otpauth-migration://offline?data=")
+    );
+    let links = FileFormat::Uris.write(&vault, Some("ignored")).unwrap();
+    assert_eq!((links.accounts, links.skipped.len()), (2, 0));
+    assert_eq!(
+        FileFormat::Backup.file_name("2026-12-04"),
+        "tweestap-backup-2026-12-04.tweestap"
+    );
+    assert_eq!(
+        FileFormat::AegisPlain.file_name("2026-12-04"),
+        "aegis-export-plain-2026-12-04.json"
+    );
+}

@@ -219,11 +219,8 @@ export type Copied = {
 };
 
 /**
- *  The person's confirmation of an export. A vault with a password: `vault_password` must be
- *  it. A vault opened by the keyring only: `confirmed` must be set (the window's own step),
- *  then the person says OK in a native dialog this process shows (see [`confirm_natively`]).
- *  Encrypted files use `file_password`, else the vault password. The passwords are wiped when
- *  this is dropped, on every path.
+ *  The person's confirmation of an export (see [`export::Confirmation`]). The passwords are
+ *  wiped when this is dropped, on every path.
  */
 export type ExportConfirm = {
 	vault_password: string | null,
@@ -236,7 +233,10 @@ export type ExportDone = {
 	accounts: number,
 };
 
-/**  The formats written to a file. */
+/**
+ *  What an export writes to one file. (The Google Authenticator export as QR codes is not a
+ *  file of its own: [`super::google_qr_codes`].)
+ */
 export type FileFormat = 
 /**  Encrypted Tweestap backup. */
 "backup" | 
@@ -245,7 +245,12 @@ export type FileFormat =
 /**  Aegis JSON, plain: every key readable. */
 "aegis_plain" | 
 /**  `otpauth://` links, one per line: every key readable. */
-"uris";
+"uris" | 
+/**
+ *  Google Authenticator export links (`otpauth-migration://`), one per line: every key
+ *  readable.
+ */
+"google_links";
 
 /**  The formats Tweestap imports. */
 export type Format = 

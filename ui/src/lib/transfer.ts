@@ -116,14 +116,14 @@ export function progressMessage(p: TransferProgress): { key: MessageKey; params:
 /** The export choices on the screen: the file formats, and the QR codes for a phone. */
 export type ExportChoice = FileFormat | "google_qr";
 
-/** Formats that write every key in plain text (a warning is shown). */
-export function isPlain(choice: ExportChoice): boolean {
-  return choice === "aegis_plain" || choice === "uris" || choice === "google_qr";
-}
-
 /** Formats that are encrypted with a file password. */
 export function isEncrypted(choice: ExportChoice): boolean {
   return choice === "backup" || choice === "aegis";
+}
+
+/** Formats that write every key in plain text (a warning is shown): every other one. */
+export function isPlain(choice: ExportChoice): boolean {
+  return !isEncrypted(choice);
 }
 
 /** What the person typed to confirm an export. */

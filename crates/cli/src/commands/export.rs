@@ -7,9 +7,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use tweestap_core::account::display_label;
-use tweestap_core::export::{self, AegisEncryption};
-use tweestap_core::import::{ScryptCost, Skipped, SkippedRow};
-use tweestap_core::vault::KdfParams;
+use tweestap_core::export::{self, FileFormat};
+use tweestap_core::import::SkippedRow;
 
 use super::vault_opts::{FileVaultOpts, read_password_file};
 use crate::output::{CliError, CmdResult, Output};
@@ -90,54 +89,30 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
         return Err(exists(&args.out));
     }
     let vault = args.vault.open()?;
-    let items = export::items(&vault);
-    let mut skipped: Vec<Skipped> = Vec::new();
-    let mut exported = items.len();
-    let files = match args.format.as_str() {
-        "backup" => {
-            let pw = password.as_ref().expect("checked above");
-            let bytes = vault.export_backup(pw.as_str(), KdfParams::DEFAULT)?;
-            write_file(&args.out, &bytes, args.force)?;
-            vec![args.out.clone()]
+    let pw = password.as_ref().map(|p| p.as_str());
+    let file_format = match args.format.as_str() {
+        "backup" => Some(FileFormat::Backup),
+        "aegis" if pw.is_some() => Some(FileFormat::Aegis),
+        "aegis" => Some(FileFormat::AegisPlain),
+        "uris" => Some(FileFormat::Uris),
+        "google" => Some(FileFormat::GoogleLinks),
+        _ => None,
+    };
+    let (files, exported, skipped) = match file_format {
+        Some(format) => {
+            let file = format.write(&vault, pw)?;
+            write_file(&args.out, &file.bytes, args.force)?;
+            (vec![args.out.clone()], file.accounts, file.skipped)
         }
-        "aegis" => {
-            let encryption = password.as_ref().map(|pw| AegisEncryption {
-                password: pw.as_str(),
-                cost: ScryptCost::AEGIS,
-            });
-            let bytes = export::aegis(&items, encryption)?;
-            write_file(&args.out, &bytes, args.force)?;
-            vec![args.out.clone()]
-        }
-        "uris" => {
-            let text = export::uris(&items);
-            write_file(&args.out, text.as_bytes(), args.force)?;
-            vec![args.out.clone()]
-        }
-        _ => {
-            let links = export::google_links(&items);
-            exported = items.len() - links.skipped.len();
-            skipped = links.skipped.clone();
-            if links.links.is_empty() {
-                return Err(CliError::bad_input(
-                    "nothing_to_export",
-                    "there is nothing to export: the vault has no account Google Authenticator can hold",
-                ));
-            }
-            if args.format == "google" {
-                // Sized up front: growing would leave unwiped copies of the links.
-                let mut text = zeroize::Zeroizing::new(String::with_capacity(
-                    links.links.iter().map(|l| l.len() + 1).sum(),
-                ));
-                for link in &links.links {
-                    text.push_str(link);
-                    text.push('\n');
-                }
-                write_file(&args.out, text.as_bytes(), args.force)?;
-                vec![args.out.clone()]
-            } else {
-                write_qr_codes(&args.out, &links, args.force)?
-            }
+        None => {
+            let items = export::items(&vault);
+            let links = export::google_export(&items)?;
+            let files = write_qr_codes(&args.out, &links, args.force)?;
+            (
+                files,
+                items.len() - links.skipped.len(),
+                links.skipped.clone(),
+            )
         }
     };
     let report = Report {
