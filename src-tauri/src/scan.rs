@@ -16,10 +16,9 @@ use tweestap_capture::camera::{
 };
 use tweestap_capture::{CaptureError, file, screen};
 use tweestap_core::Account;
-use tweestap_core::ErrorKind;
-use tweestap_core::import::GoogleExport;
+use tweestap_core::import::{GoogleExport, Progress};
+use tweestap_core::qr::FoundProblem;
 use tweestap_core::qr::image::{DynamicImage, ImageFormat, imageops::FilterType};
-use tweestap_core::qr::{self, FoundProblem, NO_CODE_ADVICE, QrContent};
 use tweestap_core::vault::AddStatus;
 
 use crate::error::UiError;
@@ -69,32 +68,24 @@ pub struct ScanReport {
     /// Google Authenticator exports split over several codes: "2 of 3 scanned". Their
     /// accounts are offered once every code has been scanned (in any order, over several
     /// scans).
-    pub batch: Option<BatchProgress>,
+    pub batch: Option<Progress>,
 }
 
-#[derive(Serialize, Type, Clone)]
-pub struct BatchProgress {
-    /// How many of the export's codes were scanned.
-    pub received: usize,
-    pub total: usize,
-    /// The numbers (from 1) of the codes still to scan.
-    pub missing: Vec<usize>,
-}
-
-/// Turns decoded texts into a report, keeping the accounts as pending entries. Codes of a
-/// Google Authenticator export in several parts are collected until the export is complete.
+/// Turns decoded texts into a report (see [`GoogleExport::scan`]), keeping the accounts as
+/// pending entries.
 pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError> {
-    let (exports, others): (Vec<&String>, Vec<&String>) = texts
-        .iter()
-        .partition(|t| qr::classify(t) == QrContent::OtpauthMigration);
-    let mut found = qr::accounts_in(&others);
-    let batch = collect_export(&exports, state, &mut found)?;
+    let scanned = state
+        .pending
+        .google
+        .lock()
+        .map_err(|_| poisoned())?
+        .scan(texts);
     let mut pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
     let mut next = state.pending.next.lock().map_err(|_| poisoned())?;
     pending.clear();
     let existing = with_vault(state, |vault| Ok(vault.list())).unwrap_or_default();
     let mut accounts = Vec::new();
-    for account in found.accounts {
+    for account in scanned.accounts {
         *next += 1;
         let token = format!("scan-{}", *next);
         accounts.push(FoundAccount {
@@ -108,79 +99,22 @@ pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError>
         });
         pending.insert(token, account);
     }
-    // The UI explains a non-2FA code from its `content` kind; the core's message quotes the
-    // decoded text, which could hold a key, so it stays here.
-    let mut problems: Vec<FoundProblem> = found
-        .problems
-        .into_iter()
-        .map(|mut p| {
-            if p.kind == "not_2fa" {
-                p.message.clear();
-            }
-            p
-        })
-        .collect();
-    let no_code = texts.is_empty();
-    if no_code {
-        problems.push(FoundProblem {
-            kind: "no_code".to_string(),
-            content: None,
-            message: NO_CODE_ADVICE.to_string(),
-        });
-    }
     log::info!(
         "scan: {} texts, {} accounts, problems {:?}",
         texts.len(),
         accounts.len(),
-        problems.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>()
+        scanned
+            .problems
+            .iter()
+            .map(|p| p.kind.as_str())
+            .collect::<Vec<_>>()
     );
     Ok(ScanReport {
         accounts,
-        problems,
-        no_code,
-        batch,
+        problems: scanned.problems,
+        no_code: scanned.no_code,
+        batch: scanned.batch,
     })
-}
-
-/// Adds scanned export codes to the collected ones; once the export is complete its accounts
-/// (and entries that cannot be imported, as problems) join `found`. Returns the progress of an
-/// export in several codes.
-fn collect_export(
-    links: &[&String],
-    state: &AppState,
-    found: &mut qr::Found,
-) -> Result<Option<BatchProgress>, UiError> {
-    let mut google = state.pending.google.lock().map_err(|_| poisoned())?;
-    let mut progress = None;
-    for link in links {
-        match google.add_scanned(link) {
-            Ok(p) => progress = Some(p),
-            Err(e) => found.problems.push(FoundProblem {
-                kind: e.kind().to_string(),
-                content: None,
-                message: e.to_string(),
-            }),
-        }
-    }
-    if let Some(export) = google.take_complete() {
-        for new in export.accounts {
-            if !found.accounts.contains(&new.account) {
-                found.accounts.push(new.account);
-            }
-        }
-        found
-            .problems
-            .extend(export.skipped.into_iter().map(|s| FoundProblem {
-                kind: s.reason.to_string(),
-                content: None,
-                message: s.message,
-            }));
-    }
-    Ok(progress.filter(|p| p.total > 1).map(|p| BatchProgress {
-        received: p.received,
-        total: p.total,
-        missing: p.missing,
-    }))
 }
 
 fn poisoned() -> UiError {

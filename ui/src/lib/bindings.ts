@@ -152,14 +152,6 @@ export type AppInfo = {
 	global_shortcuts: boolean,
 };
 
-export type BatchProgress = {
-	/**  How many of the export's codes were scanned. */
-	received: number,
-	total: number,
-	/**  The numbers (from 1) of the codes still to scan. */
-	missing: number[],
-};
-
 /**
  *  What the live view receives: preview frames (small JPEGs), the found-it moment with its
  *  report, or an error (the camera stopped).
@@ -390,7 +382,7 @@ export type ScanReport = {
 	 *  accounts are offered once every code has been scanned (in any order, over several
 	 *  scans).
 	 */
-	batch: BatchProgress | null,
+	batch: Progress | null,
 };
 
 /**

@@ -25,7 +25,6 @@ export type {
   AddedAccount,
   AddStatus,
   AppInfo,
-  BatchProgress,
   CameraEvent,
   CameraView,
   ClockView,

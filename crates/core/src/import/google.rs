@@ -17,6 +17,7 @@ use crate::error::ErrorKind;
 use crate::migration::{
     MigrationBatch, MigrationEntryError, MigrationError, parse_migration_labeled,
 };
+use crate::qr::{self, FoundProblem, QrContent};
 
 /// How far one export has arrived: `received` of its `total` QR codes; `missing` lists the
 /// missing ones, numbered from 1 as Google Authenticator shows them.
@@ -40,6 +41,20 @@ impl fmt::Display for Progress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} of {}", self.received, self.total)
     }
+}
+
+/// What [`GoogleExport::scan`] found in one scan.
+#[derive(Debug)]
+pub struct Scanned {
+    /// Without duplicates.
+    pub accounts: Vec<Account>,
+    /// Why other codes (or an export's entries) gave no account. A `not_2fa` problem carries
+    /// no message (see [`GoogleExport::scan`]); `no_code` (with advice) when no code was seen.
+    pub problems: Vec<FoundProblem>,
+    /// No QR code was seen at all.
+    pub no_code: bool,
+    /// A Google Authenticator export in several codes: how far it has come ("2 of 3").
+    pub batch: Option<Progress>,
 }
 
 /// The most QR codes one export may claim (Google Authenticator puts about ten accounts in
@@ -197,6 +212,62 @@ impl GoogleExport {
         Some(preview)
     }
 
+    /// What one scan (of the screen, an image, the clipboard or a webcam frame) found, for a
+    /// window: the accounts of its `otpauth://` codes, and the codes of Google Authenticator
+    /// exports collected here, scan after scan and in any order, until an export is complete;
+    /// then its accounts (and its entries that cannot be imported, as problems) are found too.
+    pub fn scan(&mut self, texts: &[String]) -> Scanned {
+        let (exports, others): (Vec<&String>, Vec<&String>) = texts
+            .iter()
+            .partition(|t| qr::classify(t) == QrContent::OtpauthMigration);
+        let found = qr::accounts_in(&others);
+        let (mut accounts, mut problems) = (found.accounts, found.problems);
+        let mut batch = None;
+        for link in exports {
+            match self.add_scanned(link) {
+                Ok(progress) => batch = Some(progress),
+                Err(e) => problems.push(FoundProblem {
+                    kind: e.kind().to_string(),
+                    content: None,
+                    message: e.to_string(),
+                }),
+            }
+        }
+        if let Some(export) = self.take_complete() {
+            for new in export.accounts {
+                if !accounts.contains(&new.account) {
+                    accounts.push(new.account);
+                }
+            }
+            problems.extend(export.skipped.into_iter().map(|s| FoundProblem {
+                kind: s.reason.to_string(),
+                content: None,
+                message: s.message,
+            }));
+        }
+        // The window explains a code that is not for 2FA from its `content` kind; the message
+        // quotes the decoded text, which could hold a key, so it does not go there.
+        for p in &mut problems {
+            if p.kind == "not_2fa" {
+                p.message.clear();
+            }
+        }
+        let no_code = texts.is_empty();
+        if no_code {
+            problems.push(FoundProblem {
+                kind: "no_code".to_string(),
+                content: None,
+                message: qr::NO_CODE_ADVICE.to_string(),
+            });
+        }
+        Scanned {
+            accounts,
+            problems,
+            no_code,
+            batch: batch.filter(|p| p.total > 1),
+        }
+    }
+
     /// The [`ImportError::IncompleteExport`] for what is missing, if anything.
     pub fn incomplete(&self) -> Option<ImportError> {
         let exports = self.progress();
@@ -308,6 +379,54 @@ mod tests {
         assert!(
             g.add_scanned("otpauth-migration://offline?data=%%")
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn a_scan_collects_an_export_over_several_scans_and_never_quotes_other_codes() {
+        let mut g = GoogleExport::new();
+        let texts = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let first = g.scan(&texts(&[
+            &link("a", 0, 2, 5),
+            "otpauth://totp/BLk:jan?secret=JBSWY3DPEHPK3PXP&issuer=BLk",
+            "https://example.com/?secret=JBSWY3DPEHPK3PXP",
+        ]));
+        assert_eq!(
+            first.accounts.len(),
+            1,
+            "the export waits for its second code"
+        );
+        assert_eq!(
+            first.batch.as_ref().map(|p| (p.received, p.total)),
+            Some((1, 2))
+        );
+        assert_eq!(first.problems.len(), 1);
+        assert_eq!(first.problems[0].kind, "not_2fa");
+        assert_eq!(first.problems[0].content, Some(QrContent::WebLink));
+        assert!(
+            first.problems[0].message.is_empty(),
+            "the decoded text is not quoted"
+        );
+        assert!(!first.no_code);
+
+        let second = g.scan(&texts(&[&link("b", 1, 2, 5)]));
+        let names: Vec<&str> = second.accounts.iter().map(|a| a.account.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(second.batch.as_ref().map(|p| p.is_complete()), Some(true));
+        assert!(
+            g.progress().is_empty(),
+            "a complete export starts the collector afresh"
+        );
+
+        let nothing = g.scan(&[]);
+        assert!(nothing.no_code && nothing.accounts.is_empty());
+        assert_eq!(nothing.problems[0].kind, "no_code");
+        assert!(nothing.batch.is_none());
+        let single = g.scan(&texts(&[&link("solo", 0, 1, 6)]));
+        assert_eq!(single.accounts.len(), 1);
+        assert!(
+            single.batch.is_none(),
+            "an export of one code needs no progress"
         );
     }
 }

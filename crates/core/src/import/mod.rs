@@ -40,7 +40,7 @@ use zeroize::Zeroizing;
 pub use commit::{PlanStatus, commit, plan};
 pub use detect::detect;
 pub use error::ImportError;
-pub use google::{GoogleExport, MAX_CODES_PER_EXPORT, Progress};
+pub use google::{GoogleExport, MAX_CODES_PER_EXPORT, Progress, Scanned};
 pub use session::{
     Choice, ConflictChoice, ImportDone, ImportRow, RowStatus, Session, SessionView, SkippedRow,
 };
