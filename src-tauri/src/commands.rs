@@ -366,40 +366,28 @@ pub async fn add_account_manual(
     app: AppHandle,
 ) -> Result<AddedAccount, UiError> {
     let secret = Zeroizing::new(secret);
-    let blank = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    let (algorithm, digits, period, counter) = (
-        blank(&algorithm),
-        blank(&digits),
-        blank(&period),
-        blank(&counter),
-    );
-    let otp_type = if counter.is_some() {
-        uri::OtpType::Hotp
-    } else {
-        uri::OtpType::Totp
-    };
-    let issuer = issuer.trim();
-    if issuer.is_empty() && account.trim().is_empty() {
+    let (issuer, account) = (issuer.trim(), account.trim());
+    if issuer.is_empty() && account.is_empty() {
         return Err(UiError {
             kind: "name_required".to_string(),
             message: "give the account a name: a service or an account name".to_string(),
         });
     }
-    let params = uri::OtpParams {
-        secret: Some(secret.as_str()),
-        issuer: (!issuer.is_empty()).then_some(issuer),
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    let built = uri::manual_account(&uri::ManualEntry {
+        otp_type: if blank(&counter) {
+            uri::OtpType::Totp
+        } else {
+            uri::OtpType::Hotp
+        },
+        issuer,
+        account,
+        secret: secret.as_str(),
         algorithm: algorithm.as_deref(),
         digits: digits.as_deref(),
         period: period.as_deref(),
         counter: counter.as_deref(),
-    };
-    let mut built = uri::build_account(otp_type, "", &params)?;
-    built.account = account.trim().to_owned();
+    })?;
     blocking_with_state(&app, move |state| add_account(state, built, replace)).await
 }
 

@@ -91,8 +91,9 @@ fn shown(value: &str) -> String {
 }
 
 /// `totp` or `hotp`: the two types an `otpauth://` link can carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OtpType {
+    #[default]
     Totp,
     Hotp,
 }
@@ -107,6 +108,49 @@ pub struct OtpParams<'a> {
     pub digits: Option<&'a str>,
     pub period: Option<&'a str>,
     pub counter: Option<&'a str>,
+}
+
+/// An account typed in by hand (the app's form, the CLI's `--secret` flags): its names, the
+/// key in base32, and settings that are the usual defaults when absent or blank.
+#[derive(Clone, Copy, Default)]
+pub struct ManualEntry<'a> {
+    pub otp_type: OtpType,
+    pub issuer: &'a str,
+    pub account: &'a str,
+    pub secret: &'a str,
+    pub algorithm: Option<&'a str>,
+    pub digits: Option<&'a str>,
+    pub period: Option<&'a str>,
+    pub counter: Option<&'a str>,
+}
+
+impl std::fmt::Debug for ManualEntry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ManualEntry")
+            .field("otp_type", &self.otp_type)
+            .field("issuer", &self.issuer)
+            .field("account", &self.account)
+            .field("secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Validates an account typed in by hand, as [`build_account`] does a link's parameters.
+pub fn manual_account(entry: &ManualEntry<'_>) -> Result<Account, UriError> {
+    fn setting(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|s| !s.is_empty())
+    }
+    let params = OtpParams {
+        secret: Some(entry.secret),
+        issuer: (!entry.issuer.is_empty()).then_some(entry.issuer),
+        algorithm: setting(entry.algorithm),
+        digits: setting(entry.digits),
+        period: setting(entry.period),
+        counter: setting(entry.counter),
+    };
+    let mut account = build_account(entry.otp_type, "", &params)?;
+    account.account = entry.account.to_owned();
+    Ok(account)
 }
 
 /// Parses an `otpauth://` link into an [`Account`].
@@ -512,5 +556,42 @@ mod tests {
         assert_eq!(parse_otpauth(&format_otpauth(&acc)).unwrap(), acc);
         acc.kind = OtpKind::Steam;
         assert!(format_otpauth(&acc).starts_with("otpauth://steam/"));
+    }
+
+    #[test]
+    fn a_manual_entry_takes_blank_settings_as_the_defaults() {
+        let entry = ManualEntry {
+            issuer: "BLk",
+            account: "jan",
+            secret: "jbsw y3dp ehpk 3pxp",
+            digits: Some(" "),
+            period: Some(""),
+            ..ManualEntry::default()
+        };
+        let account = manual_account(&entry).unwrap();
+        assert_eq!(
+            (account.issuer.as_str(), account.account.as_str()),
+            ("BLk", "jan")
+        );
+        assert_eq!(account.digits, 6);
+        assert_eq!(account.kind, OtpKind::Totp { period: 30 });
+        let hotp = ManualEntry {
+            otp_type: OtpType::Hotp,
+            counter: Some("7"),
+            ..entry
+        };
+        assert_eq!(
+            manual_account(&hotp).unwrap().kind,
+            OtpKind::Hotp { counter: 7 }
+        );
+        let bad = ManualEntry {
+            digits: Some("9"),
+            ..entry
+        };
+        assert_eq!(manual_account(&bad).unwrap_err().kind(), "invalid_digits");
+        assert!(
+            !format!("{entry:?}").contains("jbsw"),
+            "Debug never shows the key"
+        );
     }
 }

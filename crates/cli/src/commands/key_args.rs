@@ -2,7 +2,7 @@
 //! `add`.
 
 use tweestap_core::Account;
-use tweestap_core::uri::{OtpParams, OtpType, UriError, build_account};
+use tweestap_core::uri::{ManualEntry, OtpType, UriError, manual_account};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct KeyArgs {
@@ -35,23 +35,20 @@ impl KeyArgs {
     /// The account these flags describe, named `issuer` / `account`. `None` without
     /// `--secret`.
     pub fn account(&self, issuer: &str, account: &str) -> Option<Result<Account, UriError>> {
-        let secret = self.secret.as_deref()?;
-        let otp_type = if self.hotp {
-            OtpType::Hotp
-        } else {
-            OtpType::Totp
-        };
-        let params = OtpParams {
-            secret: Some(secret),
-            issuer: (!issuer.is_empty()).then_some(issuer),
+        let entry = ManualEntry {
+            otp_type: if self.hotp {
+                OtpType::Hotp
+            } else {
+                OtpType::Totp
+            },
+            issuer,
+            account,
+            secret: self.secret.as_deref()?,
             algorithm: self.algorithm.as_deref(),
             digits: self.digits.as_deref(),
             period: self.period.as_deref(),
             counter: self.counter.as_deref(),
         };
-        Some(build_account(otp_type, "", &params).map(|mut built| {
-            built.account = account.to_owned();
-            built
-        }))
+        Some(manual_account(&entry))
     }
 }
