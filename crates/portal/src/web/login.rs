@@ -1,0 +1,198 @@
+//! Logging in: e-mail and password, the code when two-factor login is on, logging out.
+
+use axum::extract::{Form, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{Ctx, SESSION_COOKIE, login_redirect, session_cookie};
+use crate::Portal;
+use crate::html::{esc, notice};
+use crate::problem::PortalError;
+use crate::store::{LoginNeeds, Stage, Store};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct LoginForm {
+    email: String,
+    password: String,
+}
+
+fn login_body(ctx: &Ctx, email: &str, password: &str, message: Option<String>) -> String {
+    let mut body = message.map_or_else(String::new, |m| notice("error", "error", &m));
+    body += &format!(
+        "<form method=\"post\" action=\"/login\" class=\"card\">\
+         <label for=\"email\">{email_label}</label>\
+         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" value=\"{email}\" required>\
+         <label for=\"password\">{password_label}</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" value=\"{password}\" required>\
+         <button id=\"login\" type=\"submit\">{login}</button></form>",
+        email_label = ctx.pick("E-mailadres", "E-mail address"),
+        password_label = ctx.pick("Wachtwoord", "Password"),
+        login = ctx.pick("Inloggen", "Log in"),
+        email = esc(email),
+        password = esc(password),
+    );
+    body += &format!(
+        "<section class=\"card demo\"><h2>{title}</h2><p>{text}</p>\
+         <p>{account}: <code id=\"demo-email\">{demo_email}</code> / <code id=\"demo-password\">{demo_password}</code></p>\
+         <form method=\"post\" action=\"/demo-user\"><button id=\"new-demo\" type=\"submit\" class=\"secondary\">{new}</button></form></section>",
+        title = ctx.pick("Oefenen", "Practise"),
+        text = ctx.pick(
+            "Log in met het oefenaccount, of maak een nieuw oefenaccount aan (elk met een eigen inbox).",
+            "Log in with the practice account, or create a new one (each has its own inbox).",
+        ),
+        account = ctx.pick("Oefenaccount", "Practice account"),
+        demo_email = esc(if email.is_empty() { crate::DEMO_EMAIL } else { email }),
+        demo_password = esc(if password.is_empty() { crate::DEMO_PASSWORD } else { password }),
+        new = ctx.pick("Nieuw oefenaccount", "New practice account"),
+    );
+    body
+}
+
+pub(super) async fn login_page(ctx: Ctx, State(portal): State<Portal>) -> Response {
+    if ctx.user(&portal.store()).is_some() {
+        return Redirect::to("/home").into_response();
+    }
+    let title = ctx.pick("Inloggen", "Log in");
+    ctx.render(None, title, &login_body(&ctx, "", "", None))
+        .into_response()
+}
+
+pub(super) async fn demo_user(ctx: Ctx, State(portal): State<Portal>) -> Response {
+    let (email, password) = portal.store().create_demo_user();
+    let mut body = notice(
+        "ok",
+        "demo-created",
+        ctx.pick(
+            "Er is een nieuw oefenaccount aangemaakt. Klik op Inloggen.",
+            "A new practice account was created. Click Log in.",
+        ),
+    );
+    body += &login_body(&ctx, &email, &password, None);
+    ctx.render(None, ctx.pick("Inloggen", "Log in"), &body)
+        .into_response()
+}
+
+pub(super) async fn login_submit(
+    ctx: Ctx,
+    State(portal): State<Portal>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let mut store = portal.store();
+    match store.start_login(&form.email, &form.password) {
+        Ok(needs) => {
+            if let Some(old) = &ctx.session {
+                store.end_session(old);
+            }
+            // Mandatory 2FA without a confirmed key also goes to the code page: it says that
+            // setup is required, and a code of the mail's key confirms it there.
+            let (stage, to) = match needs {
+                LoginNeeds::Code | LoginNeeds::Setup => (Stage::NeedsCode, "/login/code"),
+                LoginNeeds::Password => (Stage::LoggedIn, "/home"),
+            };
+            let id = store.new_session(&form.email, stage);
+            (
+                [(header::SET_COOKIE, session_cookie(&id))],
+                Redirect::to(to),
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let body = login_body(&ctx, &form.email, "", Some(error.message(ctx.lang)));
+            let title = ctx.pick("Inloggen", "Log in");
+            (StatusCode::UNAUTHORIZED, ctx.render(None, title, &body)).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct CodeForm {
+    pub(super) code: String,
+}
+
+/// The code page: `setup` is the `setup_required` explanation when the user has no confirmed
+/// key yet (mandatory 2FA), shown above the field with the way to the mail.
+fn code_body(ctx: &Ctx, setup: Option<&PortalError>, message: Option<String>) -> String {
+    let mut body = message.map_or_else(String::new, |m| notice("error", "error", &m));
+    if let Some(setup) = setup {
+        body += &notice("info", "setup-required", &setup.message(ctx.lang));
+        body += &format!(
+            "<p><a class=\"button secondary\" id=\"setup-inbox\" href=\"/inbox\">{}</a></p>",
+            ctx.pick("Naar de oefen-inbox", "Go to the practice inbox"),
+        );
+    }
+    body += &format!(
+        "<form method=\"post\" action=\"/login/code\" class=\"card\"><p>{text}</p>\
+         <label for=\"code\">{label}</label>\
+         <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"10\" required autofocus>\
+         <button id=\"verify\" type=\"submit\">{button}</button></form>",
+        text = ctx.pick(
+            "Vul hier een geldige, actuele code in die getoond wordt in Tweestap of uw authenticator-app.",
+            "Enter a valid, current code as shown in Tweestap or your authenticator app.",
+        ),
+        label = ctx.pick("Code (6 cijfers)", "Code (6 digits)"),
+        button = ctx.pick("Controleren", "Verify"),
+    );
+    body
+}
+
+/// The `setup_required` explanation for `email`, when its login waits for a key.
+fn pending_setup(store: &Store, email: &str) -> Option<PortalError> {
+    let user = store.user(email).ok()?;
+    (store.login_needs(user) == LoginNeeds::Setup).then(|| store.setup_required(user))
+}
+
+pub(super) async fn code_page(ctx: Ctx, State(portal): State<Portal>) -> Response {
+    let store = portal.store();
+    let Some(email) = ctx.user_at(&store, Stage::NeedsCode) else {
+        return login_redirect();
+    };
+    let setup = pending_setup(&store, &email);
+    let title = ctx.pick("Extra controle", "Extra check");
+    ctx.render(None, title, &code_body(&ctx, setup.as_ref(), None))
+        .into_response()
+}
+
+pub(super) async fn code_submit(
+    ctx: Ctx,
+    State(portal): State<Portal>,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let mut store = portal.store();
+    let Some(email) = ctx.user_at(&store, Stage::NeedsCode) else {
+        return login_redirect();
+    };
+    match store.check_login_code(&email, &form.code) {
+        Ok(_) => {
+            if let Some(id) = &ctx.session {
+                store.set_stage(id, Stage::LoggedIn);
+            }
+            Redirect::to("/home").into_response()
+        }
+        Err(error) => {
+            let title = ctx.pick("Extra controle", "Extra check");
+            // The setup explanation stays in view; it is not repeated as the error.
+            let setup = pending_setup(&store, &email);
+            let message = (setup.as_ref() != Some(&error)).then(|| error.message(ctx.lang));
+            let body = code_body(&ctx, setup.as_ref(), message);
+            (StatusCode::BAD_REQUEST, ctx.render(None, title, &body)).into_response()
+        }
+    }
+}
+
+pub(super) async fn logout(ctx: Ctx, State(portal): State<Portal>) -> Response {
+    if let Some(id) = &ctx.session {
+        portal.store().end_session(id);
+    }
+    let clear = format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+    (
+        [(
+            header::SET_COOKIE,
+            HeaderValue::from_str(&clear).expect("ascii"),
+        )],
+        Redirect::to("/login"),
+    )
+        .into_response()
+}
