@@ -24,10 +24,13 @@ pub const BINDINGS_FILE: &str = "ui/src/lib/bindings.ts";
 
 const HEADER: &str = "// Generated from the Rust commands in src-tauri/src by tauri-specta (src-tauri/src/bindings.rs).\n// Do not edit: run `make bindings` after changing a command or a type it uses.";
 
-/// Every typed command. Failed commands reject their promise with a `UiError` (the
+/// Every typed command, and the settings' defaults and bounds as constants (defined once, in
+/// Rust). Failed commands reject their promise with a `UiError` (the
 /// `Throw` mode), as the hand-written bindings did, so call sites keep `try`/`catch`.
 pub fn builder() -> tauri_specta::Builder<Wry> {
     tauri_specta::Builder::<Wry>::new()
+        .constant("DEFAULT_SETTINGS", settings::Settings::default())
+        .constant("SETTING_LIMITS", settings::SETTING_LIMITS)
         .commands(collect_commands![
             commands::app_info,
             commands::vault_status,

@@ -38,6 +38,25 @@ pub struct Settings {
     pub language: String,
 }
 
+/// The largest values [`Settings`] accepts (the clock correction either way), exported to the
+/// UI as `SETTING_LIMITS` for its fields' bounds, as [`Settings::default`] is as
+/// `DEFAULT_SETTINGS`.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct SettingLimits {
+    pub clipboard_clear_s: u32,
+    pub next_code_threshold_s: u32,
+    pub auto_lock_min: u32,
+    pub clock_correction_s: u32,
+}
+
+pub const SETTING_LIMITS: SettingLimits = SettingLimits {
+    clipboard_clear_s: 600,
+    next_code_threshold_s: 30,
+    auto_lock_min: 240,
+    // A day either way covers any time-zone mistake; more is not a clock problem.
+    clock_correction_s: 86_400,
+};
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -76,17 +95,17 @@ impl Settings {
             kind: "invalid_setting".to_string(),
             message: format!("{what} is out of range"),
         };
-        if self.clipboard_clear_s > 600 {
+        let limits = SETTING_LIMITS;
+        if self.clipboard_clear_s > limits.clipboard_clear_s {
             return Err(bad("the clipboard time"));
         }
-        if self.next_code_threshold_s > 30 {
+        if self.next_code_threshold_s > limits.next_code_threshold_s {
             return Err(bad("the next-code time"));
         }
-        if self.auto_lock_min > 240 {
+        if self.auto_lock_min > limits.auto_lock_min {
             return Err(bad("the auto-lock time"));
         }
-        // A day either way covers any time-zone mistake; more is not a clock problem.
-        if self.clock_correction_s.unsigned_abs() > 86_400 {
+        if self.clock_correction_s.unsigned_abs() > u64::from(limits.clock_correction_s) {
             return Err(bad("the clock correction"));
         }
         if !(self.clock_check_url.starts_with("https://")

@@ -122,6 +122,11 @@ export const commands = {
 	exportGoogleQr: (confirm: ExportConfirm) => __TAURI_INVOKE<GoogleQrView>("export_google_qr", { confirm }),
 };
 
+/* Constants */
+export const DEFAULT_SETTINGS = {"auto_lock_min":5,"clipboard_clear_s":30,"clock_check_enabled":false,"clock_check_url":"https://www.google.com/","clock_correction_s":0,"global_shortcut":"","hide_codes":false,"language":"","next_code_threshold_s":5,"start_minimised":false} as const;
+
+export const SETTING_LIMITS = {"auto_lock_min":240,"clipboard_clear_s":600,"clock_correction_s":86400,"next_code_threshold_s":30} as const;
+
 /* Types */
 /**  What [`Vault::add_or_replace_all`] did with one account; serialized as [`AddStatus::as_str`]. */
 export type AddStatus = "added" | 

@@ -8,6 +8,8 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import {
   commands,
+  DEFAULT_SETTINGS,
+  SETTING_LIMITS,
   type AddedAccount,
   type CameraEvent,
   type Choice,
@@ -54,6 +56,9 @@ export type {
   VaultState,
   VaultStatus,
 } from "./bindings";
+
+/** The settings' defaults and largest values, defined once in Rust (src-tauri/src/settings.rs). */
+export { DEFAULT_SETTINGS, SETTING_LIMITS };
 
 export const {
   appInfo,
