@@ -1,4 +1,4 @@
-//! The bad-input matrix at the command line (the core's side: `crates/core/tests/bad_input.rs`):
+//! The bad-input matrix at the command line (the core's side: `crates/core/tests/hardening/bad_input.rs`):
 //! each case ends with a typed error — with `--json`, one `{"error":{"kind","message"}}` line
 //! on stdout and nothing on stderr; exit status 2 for bad input, 1 for the environment (a full
 //! disk, a read-only folder, a damaged vault) — and the vault byte for byte as it was.

@@ -3,7 +3,7 @@
 //! links, and Google Authenticator export links / QR codes (at most ten accounts each).
 //!
 //! Every format is read back by [`crate::import`] to the same accounts (round-trip tests in
-//! `tests/import_export.rs`). Plain formats hold every key in clear: the doors warn.
+//! `tests/import_export/round_trips.rs`). Plain formats hold every key in clear: the doors warn.
 //!
 //! One file per concern: `aegis` and `google` write their formats; `policy` holds the rules
 //! the CLI and the app share (which formats are encrypted, what each file is called, how a

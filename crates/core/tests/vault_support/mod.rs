@@ -96,7 +96,8 @@ pub fn memory_store(path: &Path, keyring: &Arc<MemoryKeyring>) -> VaultStore {
     VaultStore::new(path).with_keyring(keyring.clone())
 }
 
-/// Runs this test binary again with only `test_name`, as a child process with `envs`.
+/// Runs this test binary again with only `test_name` (its full name: `module::test`), as a
+/// child process with `envs`.
 /// The child test checks an environment variable to know it is the child.
 pub fn rerun_self(test_name: &str, envs: &[(&str, &str)]) -> Command {
     let mut c = Command::new(std::env::current_exe().unwrap());

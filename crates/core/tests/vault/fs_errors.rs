@@ -5,16 +5,13 @@
 //! the read-only folder. Unix only: the tests set Unix permission bits and links.
 #![cfg(unix)]
 
-mod mount_support;
-mod vault_support;
-
 use std::fs;
 
-use mount_support::{Mount, fill, is_root, skip};
+use crate::mount_support::{Mount, fill, is_root, skip};
 
+use crate::vault_support::*;
 use tweestap_core::ErrorKind;
 use tweestap_core::vault::Unlock;
-use vault_support::*;
 
 #[test]
 fn full_disk_is_reported_and_changes_nothing() {

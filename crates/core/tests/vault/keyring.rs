@@ -3,20 +3,18 @@
 //! `real_keyring_*` run only when `TWEESTAP_REAL_KEYRING=1`, which `scripts/with-keyring` sets
 //! after starting gnome-keyring on a private D-Bus session:
 //!
-//!     scripts/with-keyring cargo test -p tweestap-core --test vault_keyring
+//!     scripts/with-keyring cargo test -p tweestap-core --test vault keyring::
 //!
 //! With the variable set they must pass: an unusable keyring is a failure, not a skip.
-
-mod vault_support;
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use crate::vault_support::*;
 use tweestap_core::ErrorKind;
 use tweestap_core::vault::{
     CreateOptions, KEYRING_SERVICE, KeyringBackend, MemoryKeyring, Unlock, VaultStore,
 };
-use vault_support::*;
 
 fn real_keyring_requested() -> bool {
     if std::env::var("TWEESTAP_REAL_KEYRING").as_deref() == Ok("1") {
@@ -171,7 +169,7 @@ fn without_secret_service_the_error_is_clear_and_the_password_route_works() {
         .create(options(true, Some(PASSWORD)))
         .unwrap();
     let out = rerun_self(
-        "child_without_secret_service",
+        "keyring::child_without_secret_service",
         &[
             (CHILD_VAR, dir.0.to_str().unwrap()),
             // An empty runtime folder: no `bus` socket to fall back on.

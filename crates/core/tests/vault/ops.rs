@@ -1,17 +1,15 @@
 //! Vault operations, key slots and error kinds, with an in-memory keyring and a hand-moved
 //! clock.
 
-mod vault_support;
-
 use std::fs;
 use std::sync::Arc;
 
+use crate::vault_support::*;
 use tweestap_core::vault::{
     AddOutcome, CreateOptions, DELETED_RETENTION_SECS, KdfParams, MemoryKeyring, NoKeyring, Unlock,
     VaultError, VaultStore,
 };
 use tweestap_core::{ErrorKind, OtpKind};
-use vault_support::*;
 
 const T0: u64 = 1_750_000_000;
 

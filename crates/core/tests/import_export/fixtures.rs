@@ -1,9 +1,7 @@
 //! Every case of the shared OTP, otpauth and migration fixtures, field by field.
 
-mod support;
-
+use crate::support::{Failures, cases, check_cases, vectors, without_check};
 use serde_json::{Value, json};
-use support::{Failures, cases, check_cases, vectors, without_check};
 use tweestap_core::account::{Account, Algorithm, OtpKind, Secret};
 use tweestap_core::hex::encode as to_hex;
 use tweestap_core::migration::{encode_migration, parse_migration};

@@ -2,12 +2,12 @@
 //! previewed, planned and committed in one vault write, and a cancelled or failed import
 //! leaves the vault file byte for byte as it was; automatic backups after every change.
 
-mod vault_support;
-
 use std::fs;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use super::links::{algorithm, name};
+use crate::vault_support::*;
 use proptest::prelude::*;
 use tweestap_core::account::{Account, Algorithm, OtpKind, Secret};
 use tweestap_core::export::{self, AegisEncryption, GOOGLE_ACCOUNTS_PER_CODE};
@@ -18,23 +18,10 @@ use tweestap_core::import::{
 };
 use tweestap_core::vault::{AUTO_BACKUPS_KEPT, AccountSummary, KdfParams, Unlock, Vault};
 use tweestap_core::{ErrorKind, format_otpauth};
-use vault_support::*;
 
 // ---------------------------------------------------------------------------------------
-// Generators (as in roundtrip.rs: names never start or end with a space, which every link
-// reader trims).
-
-fn name() -> impl Strategy<Value = String> {
-    "[a-zA-Z0-9 :+&#%=?/@.'~éü€🚀\u{301}\u{a0}-]{0,24}".prop_map(|s| s.trim_matches(' ').to_owned())
-}
-
-fn algorithm() -> impl Strategy<Value = Algorithm> {
-    prop_oneof![
-        Just(Algorithm::Sha1),
-        Just(Algorithm::Sha256),
-        Just(Algorithm::Sha512)
-    ]
-}
+// Generators, with links.rs's names and algorithms (names never start or end with a space,
+// which every link reader trims).
 
 fn account_with(
     kind: impl Strategy<Value = OtpKind>,

@@ -17,11 +17,11 @@ use tweestap_core::uri::{format_otpauth, parse_otpauth};
 use tweestap_core::{otp, parse_link};
 
 /// Text with the characters that break naive writers, trimmed of outer spaces.
-fn name() -> impl Strategy<Value = String> {
+pub(super) fn name() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 :+&#%=?/@.'~éü€🚀\u{301}\u{a0}-]{0,24}".prop_map(|s| s.trim_matches(' ').to_owned())
 }
 
-fn algorithm() -> impl Strategy<Value = Algorithm> {
+pub(super) fn algorithm() -> impl Strategy<Value = Algorithm> {
     prop_oneof![
         Just(Algorithm::Sha1),
         Just(Algorithm::Sha256),

@@ -1,8 +1,7 @@
 //! Inputs the fuzz targets (`fuzz/`, docs/FUZZING.md) found to crash, hang or exhaust memory,
 //! each with the typed error it gives now. Each case names its target and what happened.
 
-mod vault_support;
-
+use crate::vault_support::{TempDir, create_password_vault, totp};
 use tweestap_core::import::{
     self, Format, GoogleExport, ImportOptions, MAX_CODES_PER_EXPORT, Source,
 };
@@ -10,7 +9,6 @@ use tweestap_core::migration::{BatchInfo, encode_migration, parse_migration};
 use tweestap_core::vault::KdfParams;
 use tweestap_core::{Account, MigrationError, Secret};
 use tweestap_core::{ErrorKind, OtpKind};
-use vault_support::{TempDir, create_password_vault, totp};
 
 fn import_text(text: &str, format: Option<Format>) -> Result<import::ImportPreview, String> {
     import::preview(

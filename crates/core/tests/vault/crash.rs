@@ -6,8 +6,6 @@
 //!   accounts whose operation reported success, plus possibly the one in flight.
 //! - concurrency: two processes adding 100 accounts each end with 200.
 
-mod vault_support;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -15,8 +13,8 @@ use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::vault_support::*;
 use tweestap_core::vault::{AccountSummary, Vault};
-use vault_support::*;
 
 const CHILD_VAR: &str = "TWEESTAP_TEST_WRITER";
 const VAULT_VAR: &str = "TWEESTAP_TEST_WRITER_VAULT";
@@ -100,7 +98,7 @@ fn killed_writers_never_lose_or_invent_accounts() {
     for cycle in 0..CYCLES {
         let seed = rng.next().to_string();
         let mut child = rerun_self(
-            "child_crash_writer",
+            "crash::child_crash_writer",
             &[
                 (CHILD_VAR, "crash"),
                 (VAULT_VAR, dir.vault().to_str().unwrap()),
@@ -201,7 +199,7 @@ fn two_processes_adding_100_each_end_with_200() {
         .iter()
         .map(|tag| {
             rerun_self(
-                "child_concurrent_adder",
+                "crash::child_concurrent_adder",
                 &[
                     (CHILD_VAR, "adder"),
                     (VAULT_VAR, dir.vault().to_str().unwrap()),

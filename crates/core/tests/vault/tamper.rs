@@ -1,14 +1,12 @@
 //! A damaged or tampered vault is refused with `integrity_error`, never half-read, never
 //! "repaired", and neither it nor its backup is changed.
 
-mod vault_support;
-
 use std::fs;
 use std::sync::Arc;
 
+use crate::vault_support::*;
 use tweestap_core::ErrorKind;
 use tweestap_core::vault::{CreateOptions, KeyringBackend, MemoryKeyring, Unlock, VaultError};
-use vault_support::*;
 
 fn assert_integrity(result: Result<impl Sized, VaultError>, what: &str) {
     match result {

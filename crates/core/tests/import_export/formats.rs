@@ -4,12 +4,9 @@
 //! link lists (`tests/import_fixtures/expected.json`). Each gives exactly the expected
 //! accounts (field by field, plus one code each) and skipped entries, or the expected error.
 
-mod import_support;
-mod support;
-
-use import_support::{account_object, code_problems, own_expected, own_fixtures_dir};
+use crate::import_support::{account_object, code_problems, own_expected, own_fixtures_dir};
+use crate::support::{Failures, fixtures_dir, vectors};
 use serde_json::{Value, json};
-use support::{Failures, fixtures_dir, vectors};
 use tweestap_core::ErrorKind;
 use tweestap_core::import::{Format, ImportOptions, ImportPreview, Source, detect, preview};
 use tweestap_core::view::AccountView;
