@@ -373,20 +373,23 @@ pub async fn add_account_manual(
             message: "give the account a name: a service or an account name".to_string(),
         });
     }
-    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    // A field left blank in the form means its default.
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
     let built = uri::manual_account(&uri::ManualEntry {
-        otp_type: if blank(&counter) {
-            uri::OtpType::Totp
-        } else {
+        otp_type: if given(&counter).is_some() {
             uri::OtpType::Hotp
+        } else {
+            uri::OtpType::Totp
         },
         issuer,
         account,
         secret: secret.as_str(),
-        algorithm: algorithm.as_deref(),
-        digits: digits.as_deref(),
-        period: period.as_deref(),
-        counter: counter.as_deref(),
+        algorithm: given(&algorithm),
+        digits: given(&digits),
+        period: given(&period),
+        counter: given(&counter),
     })?;
     blocking_with_state(&app, move |state| add_account(state, built, replace)).await
 }

@@ -111,7 +111,8 @@ pub struct OtpParams<'a> {
 }
 
 /// An account typed in by hand (the app's form, the CLI's `--secret` flags): its names, the
-/// key in base32, and settings that are the usual defaults when absent or blank.
+/// key in base32, and settings that are the usual defaults when absent (a door that has
+/// blank form fields passes them as absent).
 #[derive(Clone, Copy, Default)]
 pub struct ManualEntry<'a> {
     pub otp_type: OtpType,
@@ -137,16 +138,13 @@ impl std::fmt::Debug for ManualEntry<'_> {
 
 /// Validates an account typed in by hand, as [`build_account`] does a link's parameters.
 pub fn manual_account(entry: &ManualEntry<'_>) -> Result<Account, UriError> {
-    fn setting(v: Option<&str>) -> Option<&str> {
-        v.map(str::trim).filter(|s| !s.is_empty())
-    }
     let params = OtpParams {
         secret: Some(entry.secret),
         issuer: (!entry.issuer.is_empty()).then_some(entry.issuer),
-        algorithm: setting(entry.algorithm),
-        digits: setting(entry.digits),
-        period: setting(entry.period),
-        counter: setting(entry.counter),
+        algorithm: entry.algorithm,
+        digits: entry.digits,
+        period: entry.period,
+        counter: entry.counter,
     };
     let mut account = build_account(entry.otp_type, "", &params)?;
     account.account = entry.account.to_owned();
@@ -559,13 +557,11 @@ mod tests {
     }
 
     #[test]
-    fn a_manual_entry_takes_blank_settings_as_the_defaults() {
+    fn a_manual_entry_takes_absent_settings_as_the_defaults() {
         let entry = ManualEntry {
             issuer: "BLk",
             account: "jan",
             secret: "jbsw y3dp ehpk 3pxp",
-            digits: Some(" "),
-            period: Some(""),
             ..ManualEntry::default()
         };
         let account = manual_account(&entry).unwrap();
@@ -589,6 +585,15 @@ mod tests {
             ..entry
         };
         assert_eq!(manual_account(&bad).unwrap_err().kind(), "invalid_digits");
+        let blank = ManualEntry {
+            digits: Some(""),
+            ..entry
+        };
+        assert_eq!(
+            manual_account(&blank).unwrap_err().kind(),
+            "invalid_digits",
+            "a blank setting given is not a default (the CLI's contract)"
+        );
         assert!(
             !format!("{entry:?}").contains("jbsw"),
             "Debug never shows the key"

@@ -131,7 +131,7 @@ describe("progress", () => {
 describe("catalogs for import and export", () => {
   it("explain every reason an entry is skipped, falling back for unknown ones", () => {
     // Entry reasons of the core importers (import/entry.rs, migration.rs, uri.rs) and of the
-    // Google export (export.rs).
+    // Google export (export/google.rs).
     const reasons = [
       "unsupported_type",
       "unsupported_algorithm",
