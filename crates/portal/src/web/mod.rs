@@ -1,6 +1,6 @@
 //! The pages: the user's journey (login, Mijn account, Mijn Profiel, 2FA inschakelen, inbox,
 //! QR page, code at login) and the helpdesk. Handlers read the request, call the store and
-//! render; the rules live in `store.rs`. One file per part of the portal: `login`, `account`
+//! render; the rules live in `store/`. One file per part of the portal: `login`, `account`
 //! (Mijn account, profile, inbox), `setup` (the QR page) and `helpdesk`; this module the
 //! routes and what every request shares (its context, cookies, the language, errors).
 
