@@ -232,13 +232,18 @@ async fn on_session<T: Send + 'static>(
         Ok(vault) => vault,
         Err(e) => return Ok((pending, Err(e))),
     };
-    let progress = events.clone();
+    let checking = checking(events);
     blocking(move || {
-        let checking = |accounts| report(&progress, TransferProgress::Checking { accounts });
         let result = step(&mut pending.session, &vault, &checking).map_err(UiError::from);
         Ok::<_, UiError>((pending, result))
     })
     .await
+}
+
+/// Tells the window how many accounts of an import are being compared with the vault.
+fn checking(events: &Channel<TransferProgress>) -> impl Fn(usize) + Send + 'static {
+    let events = events.clone();
+    move |accounts| report(&events, TransferProgress::Checking { accounts })
 }
 
 fn view_of(pending: &PendingImport, view: import::SessionView) -> ImportView {
@@ -277,9 +282,8 @@ pub async fn import_pick(
         transfers.clear();
         let n = transfers.next.fetch_add(1, Ordering::SeqCst) + 1;
         let vault = vault_handle(&state)?;
-        let progress = events.clone();
+        let checking = checking(&events);
         let (session, view) = blocking(move || {
-            let checking = |accounts| report(&progress, TransferProgress::Checking { accounts });
             import::Session::open(source, &vault, checking).map_err(UiError::from)
         })
         .await?;
@@ -474,9 +478,7 @@ pub async fn export_file(
     let vault = vault_handle(&state)?;
     report(&events, TransferProgress::ConfirmingPassword);
     let (vault, consent) = confirm.check(vault).await?;
-    if format.encrypted() && consent.file_password.is_none() {
-        return Err(UiError::from(export::ExportError::PasswordRequired));
-    }
+    format.check_password(consent.file_password.as_deref().map(String::as_str))?;
     confirm_natively(&app, &window, &consent).await?;
     still_open(&state, epoch)?;
     let today = {
@@ -554,7 +556,7 @@ pub async fn export_google_qr(
             .collect();
         Ok::<_, UiError>(GoogleQrView {
             qr_codes,
-            accounts: items.len() - links.skipped.len(),
+            accounts: links.accounts,
             skipped: links.skipped.iter().map(SkippedRow::from).collect(),
         })
     })

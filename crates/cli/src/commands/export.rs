@@ -108,11 +108,7 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
             let items = export::items(&vault);
             let links = export::google_export(&items)?;
             let files = write_qr_codes(&args.out, &links, args.force)?;
-            (
-                files,
-                items.len() - links.skipped.len(),
-                links.skipped.clone(),
-            )
+            (files, links.accounts, links.skipped.clone())
         }
     };
     let report = Report {

@@ -21,6 +21,8 @@ pub struct GoogleLinks {
     pub links: Vec<Zeroizing<String>>,
     /// Steam accounts, 7-digit codes and periods other than 30 s.
     pub skipped: Vec<Skipped>,
+    /// How many accounts the links carry.
+    pub accounts: usize,
 }
 
 /// Every link is a `Zeroizing` string; `skipped` holds no key.
@@ -31,6 +33,7 @@ impl std::fmt::Debug for GoogleLinks {
         f.debug_struct("GoogleLinks")
             .field("links", &format_args!("<{} redacted>", self.links.len()))
             .field("skipped", &self.skipped)
+            .field("accounts", &self.accounts)
             .finish()
     }
 }
@@ -103,9 +106,10 @@ pub fn google_links(items: &[NewAccount]) -> GoogleLinks {
         let link = encode_migration(chunk, &header).expect("every account was checked");
         out.links.push(link);
     }
+    out.accounts = items.len() - out.skipped.len();
     log::info!(
         "export: {} accounts as {} Google Authenticator export link(s), {} left out",
-        items.len() - out.skipped.len(),
+        out.accounts,
         out.links.len(),
         out.skipped.len()
     );

@@ -45,6 +45,15 @@ impl FileFormat {
         matches!(self, FileFormat::Backup | FileFormat::Aegis)
     }
 
+    /// The password rule, which a door can check before it shows any dialog: an encrypted
+    /// format needs a non-empty password (`password_required`); a plain one ignores it.
+    pub fn check_password(self, password: Option<&str>) -> Result<(), ExportError> {
+        if self.encrypted() && password.is_none_or(str::is_empty) {
+            return Err(ExportError::PasswordRequired);
+        }
+        Ok(())
+    }
+
     /// The name a save dialog suggests, with today's date (`YYYY-MM-DD`).
     pub fn file_name(self, today: &str) -> String {
         match self {
@@ -56,14 +65,11 @@ impl FileFormat {
         }
     }
 
-    /// The vault's accounts as this format's bytes. An encrypted format needs a non-empty
-    /// `password` (`password_required`); a plain one ignores it. Google links: at least one
-    /// account Google Authenticator can hold (`nothing_to_export`).
+    /// The vault's accounts as this format's bytes, after [`FileFormat::check_password`].
+    /// Google links: at least one account Google Authenticator can hold (`nothing_to_export`).
     pub fn write(self, vault: &Vault, password: Option<&str>) -> Result<FileExport, ExportError> {
+        self.check_password(password)?;
         let password = password.filter(|p| !p.is_empty());
-        if self.encrypted() && password.is_none() {
-            return Err(ExportError::PasswordRequired);
-        }
         let all = items(vault);
         let accounts = all.len();
         let whole = |bytes| FileExport {
@@ -96,7 +102,7 @@ impl FileFormat {
                 }
                 FileExport {
                     bytes: text,
-                    accounts: accounts - links.skipped.len(),
+                    accounts: links.accounts,
                     skipped: links.skipped.clone(),
                 }
             }
