@@ -120,8 +120,15 @@ describe("Tweestap app in English", () => {
     saveScreenshot("en-replace");
     await session.click(await session.find('[data-testid="replace-confirm"]'));
     await session.waitFor('[data-testid="add-notice"]');
-    const [row] = await shownRows(session);
-    assert.equal(row.code, cliCode(reset, Math.floor(row.atMs / 1000)));
+    // The notice shows before the list's refresh (started by the same add) has come back:
+    // wait up to 5 s for the row to show a code of the new key, then check it exactly.
+    const newKeyCode = (r) => cliCode(reset, Math.floor(r.atMs / 1000));
+    let [row] = await shownRows(session);
+    for (let i = 0; i < 50 && row.code !== newKeyCode(row); i++) {
+      await sleep(100);
+      [row] = await shownRows(session);
+    }
+    assert.equal(row.code, newKeyCode(row));
     assert.equal(cliList(app.home).length, 5, "replaced, not added twice");
   });
 
