@@ -104,7 +104,7 @@ pub fn import(data: &[u8], format: Option<Format>) {
                     check_account(&item.account);
                 }
                 for skipped in &preview.skipped {
-                    assert!(!skipped.reason.is_empty());
+                    assert!(is_well_formed_kind(skipped.reason));
                     assert!(skipped.message.len() <= MAX_MESSAGE);
                 }
                 let _ = preview.is_complete();

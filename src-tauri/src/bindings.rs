@@ -25,12 +25,14 @@ pub const BINDINGS_FILE: &str = "ui/src/lib/bindings.ts";
 const HEADER: &str = "// Generated from the Rust commands in src-tauri/src by tauri-specta (src-tauri/src/bindings.rs).\n// Do not edit: run `make bindings` after changing a command or a type it uses.";
 
 /// Every typed command, and the settings' defaults and bounds as constants (defined once, in
-/// Rust). Failed commands reject their promise with a `UiError` (the
+/// Rust). Failed commands reject their promise with a `AppError` (the
 /// `Throw` mode), as the hand-written bindings did, so call sites keep `try`/`catch`.
 pub fn builder() -> tauri_specta::Builder<Wry> {
     tauri_specta::Builder::<Wry>::new()
         .constant("DEFAULT_SETTINGS", settings::Settings::default())
         .constant("SETTING_LIMITS", settings::SETTING_LIMITS)
+        // Every `ErrorKind`, so the UI's tests can check that each has a text in both catalogs.
+        .constant("ERROR_KINDS", tweestap_core::Kind::ALL)
         .commands(collect_commands![
             commands::app_info,
             commands::vault_status,

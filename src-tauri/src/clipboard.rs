@@ -14,8 +14,9 @@ use tauri::{Manager, State};
 use tweestap_core::otp::Clock;
 use zeroize::Zeroizing;
 
-use crate::error::UiError;
+use crate::error::AppError;
 use crate::state::{AppState, with_vault};
+use tweestap_core::Kind;
 
 /// The clipboard connection (on X11 it must live on to keep serving what was copied) and a
 /// counter so only the latest copy's timer clears.
@@ -34,19 +35,19 @@ pub struct Copied {
     pub clear_after_s: u32,
 }
 
-fn unavailable(e: impl std::fmt::Display) -> UiError {
-    UiError {
-        kind: "clipboard_unavailable".to_string(),
-        message: format!("the clipboard could not be used: {e}"),
-    }
+fn unavailable(e: impl std::fmt::Display) -> AppError {
+    AppError::new(
+        Kind::ClipboardUnavailable,
+        format!("the clipboard could not be used: {e}"),
+    )
 }
 
 impl CodeClipboard {
-    fn set(&self, text: &str) -> Result<(), UiError> {
+    fn set(&self, text: &str) -> Result<(), AppError> {
         let mut slot = self
             .board
             .lock()
-            .map_err(|_| UiError::internal("clipboard lock poisoned"))?;
+            .map_err(|_| AppError::internal("clipboard lock poisoned"))?;
         if slot.is_none() {
             *slot = Some(arboard::Clipboard::new().map_err(unavailable)?);
         }
@@ -112,7 +113,7 @@ pub fn copy_code(
     id: String,
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-) -> Result<Copied, UiError> {
+) -> Result<Copied, AppError> {
     let at = state.clock().now_unix();
     let code = with_vault(&state, |vault| Ok(vault.code(&id, at)?.code))?;
     state.clipboard.set(&code)?;
@@ -122,7 +123,7 @@ pub fn copy_code(
     // A lock between reading the code and recording it found nothing to clear: clear it now.
     if state.slot().map(|slot| slot.is_none()).unwrap_or(true) {
         state.clipboard.clear_ours();
-        return Err(UiError::locked());
+        return Err(AppError::locked());
     }
     let generation = state.clipboard.generation.fetch_add(1, Ordering::SeqCst) + 1;
     let clear_after_s = state.settings().get().clipboard_clear_s;

@@ -12,8 +12,9 @@ use tweestap_core::vault::{
 };
 use zeroize::Zeroizing;
 
-use crate::error::UiError;
+use crate::error::AppError;
 use crate::state::{AppState, blocking_with_state, with_vault};
+use tweestap_core::Kind;
 
 #[derive(Serialize, Type)]
 pub struct AppInfo {
@@ -56,7 +57,7 @@ pub struct VaultStatus {
     pub has_keyring_slot: bool,
     pub has_password_slot: bool,
     /// Why the vault is locked or damaged (e.g. `keyring_missing`, `integrity_error`).
-    pub error: Option<UiError>,
+    pub error: Option<AppError>,
     pub backup_available: bool,
 }
 
@@ -78,11 +79,11 @@ impl VaultStatus {
 /// keyring may take a while (or ask for its own password).
 #[tauri::command]
 #[specta::specta]
-pub async fn vault_status(app: AppHandle) -> Result<VaultStatus, UiError> {
+pub async fn vault_status(app: AppHandle) -> Result<VaultStatus, AppError> {
     blocking_with_state(&app, status_now).await
 }
 
-fn status_now(state: &AppState) -> Result<VaultStatus, UiError> {
+fn status_now(state: &AppState) -> Result<VaultStatus, AppError> {
     let _opening = state.opening()?;
     let store = match state.store() {
         Ok(store) => store,
@@ -136,8 +137,8 @@ fn status_now(state: &AppState) -> Result<VaultStatus, UiError> {
                 }
             }
             Err(e) => {
-                let e = UiError::from(e);
-                if e.kind == "integrity_error" {
+                let e = AppError::from(e);
+                if e.kind == Kind::IntegrityError {
                     status.state = VaultState::Damaged;
                 }
                 status.error = Some(e);
@@ -155,7 +156,7 @@ pub async fn create_vault(
     use_keyring: bool,
     password: Option<String>,
     app: AppHandle,
-) -> Result<VaultStatus, UiError> {
+) -> Result<VaultStatus, AppError> {
     let password = password.filter(|p| !p.is_empty()).map(Zeroizing::new);
     blocking_with_state(&app, move |state| {
         {
@@ -179,7 +180,7 @@ pub async fn create_vault(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatus, UiError> {
+pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatus, AppError> {
     let password = Zeroizing::new(password);
     blocking_with_state(&app, move |state| {
         {
@@ -203,7 +204,7 @@ pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatu
 /// Wipes the key and every secret from memory; codes need an unlock again.
 #[tauri::command]
 #[specta::specta]
-pub fn lock_vault(app: AppHandle) -> Result<(), UiError> {
+pub fn lock_vault(app: AppHandle) -> Result<(), AppError> {
     crate::session::lock(&app, "by the person");
     Ok(())
 }
@@ -213,7 +214,7 @@ pub fn lock_vault(app: AppHandle) -> Result<(), UiError> {
 /// front end can have one that opens replaced by older data (`vault_healthy`).
 #[tauri::command]
 #[specta::specta]
-pub async fn restore_vault_backup(app: AppHandle) -> Result<VaultStatus, UiError> {
+pub async fn restore_vault_backup(app: AppHandle) -> Result<VaultStatus, AppError> {
     blocking_with_state(&app, |state| {
         restore_if_damaged(state.store()?)?;
         status_now(state)
@@ -221,13 +222,13 @@ pub async fn restore_vault_backup(app: AppHandle) -> Result<VaultStatus, UiError
     .await
 }
 
-fn restore_if_damaged(store: &VaultStore) -> Result<(), UiError> {
+fn restore_if_damaged(store: &VaultStore) -> Result<(), AppError> {
     match store.health(None) {
         VaultHealth::Damaged => {
             store.restore_backup()?;
             Ok(())
         }
-        VaultHealth::Opens => Err(UiError::vault_healthy()),
+        VaultHealth::Opens => Err(AppError::vault_healthy()),
         // Not readable for another reason (a newer format, a read error): that reason, not
         // a claim that it opens.
         VaultHealth::Unchecked(e) => Err(e.into()),
@@ -254,12 +255,12 @@ pub struct CodeView {
 /// changes made meanwhile with the `tweestap` command show up.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_codes(app: AppHandle) -> Result<Vec<CodeView>, UiError> {
+pub async fn list_codes(app: AppHandle) -> Result<Vec<CodeView>, AppError> {
     let tray = app.clone();
     blocking_with_state(&app, move |state| list_codes_now(&tray, state)).await
 }
 
-fn list_codes_now(app: &AppHandle, state: &AppState) -> Result<Vec<CodeView>, UiError> {
+fn list_codes_now(app: &AppHandle, state: &AppState) -> Result<Vec<CodeView>, AppError> {
     let at_ms = state.clock().now_unix_ms();
     let at = at_ms / 1000;
     let rows = list_rows(state, at, at_ms);
@@ -280,7 +281,7 @@ fn list_codes_now(app: &AppHandle, state: &AppState) -> Result<Vec<CodeView>, Ui
     rows
 }
 
-fn list_rows(state: &AppState, at: u64, at_ms: u64) -> Result<Vec<CodeView>, UiError> {
+fn list_rows(state: &AppState, at: u64, at_ms: u64) -> Result<Vec<CodeView>, AppError> {
     with_vault(state, |vault| {
         vault.refresh()?;
         vault
@@ -321,7 +322,7 @@ pub async fn add_account_uri(
     uri: String,
     replace: Option<bool>,
     app: AppHandle,
-) -> Result<AddedAccount, UiError> {
+) -> Result<AddedAccount, AppError> {
     let uri = Zeroizing::new(uri);
     let account = uri::parse_otpauth(uri.trim())?;
     blocking_with_state(&app, move |state| {
@@ -335,7 +336,7 @@ pub fn add_account(
     state: &AppState,
     account: Account,
     replace: bool,
-) -> Result<AddedAccount, UiError> {
+) -> Result<AddedAccount, AppError> {
     let (issuer, name) = (account.issuer.clone(), account.account.clone());
     with_vault(state, |vault| {
         let (id, status) = vault.add_or_replace_all(vec![account], replace)?.remove(0);
@@ -364,14 +365,14 @@ pub async fn add_account_manual(
     counter: Option<String>,
     replace: bool,
     app: AppHandle,
-) -> Result<AddedAccount, UiError> {
+) -> Result<AddedAccount, AppError> {
     let secret = Zeroizing::new(secret);
     let (issuer, account) = (issuer.trim(), account.trim());
     if issuer.is_empty() && account.is_empty() {
-        return Err(UiError {
-            kind: "name_required".to_string(),
-            message: "give the account a name: a service or an account name".to_string(),
-        });
+        return Err(AppError::new(
+            Kind::NameRequired,
+            "give the account a name: a service or an account name".to_string(),
+        ));
     }
     // A field left blank in the form means its default.
     fn given(v: &Option<String>) -> Option<&str> {
@@ -396,14 +397,14 @@ pub async fn add_account_manual(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn set_favourite(id: String, favourite: bool, app: AppHandle) -> Result<(), UiError> {
+pub async fn set_favourite(id: String, favourite: bool, app: AppHandle) -> Result<(), AppError> {
     edit_vault(&app, move |vault| vault.set_favourite(&id, favourite)).await
 }
 
 /// The person's new order of the list (every live id, top first).
 #[tauri::command]
 #[specta::specta]
-pub async fn reorder_accounts(ids: Vec<String>, app: AppHandle) -> Result<(), UiError> {
+pub async fn reorder_accounts(ids: Vec<String>, app: AppHandle) -> Result<(), AppError> {
     edit_vault(&app, move |vault| {
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
         vault.reorder(&ids)
@@ -414,13 +415,13 @@ pub async fn reorder_accounts(ids: Vec<String>, app: AppHandle) -> Result<(), Ui
 /// Soft delete: recoverable with `restore_account` for 30 days (the UI's undo).
 #[tauri::command]
 #[specta::specta]
-pub async fn remove_account(id: String, app: AppHandle) -> Result<(), UiError> {
+pub async fn remove_account(id: String, app: AppHandle) -> Result<(), AppError> {
     edit_vault(&app, move |vault| vault.delete(&id)).await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn restore_account(id: String, app: AppHandle) -> Result<(), UiError> {
+pub async fn restore_account(id: String, app: AppHandle) -> Result<(), AppError> {
     edit_vault(&app, move |vault| vault.restore(&id)).await
 }
 
@@ -431,15 +432,15 @@ pub async fn rename_account(
     issuer: String,
     account: String,
     app: AppHandle,
-) -> Result<(), UiError> {
+) -> Result<(), AppError> {
     edit_vault(&app, move |vault| vault.rename(&id, &issuer, &account)).await
 }
 
 /// One change to the open vault (written to disk at once), off the window's thread.
-async fn edit_vault<E: Into<UiError>>(
+async fn edit_vault<E: Into<AppError>>(
     app: &AppHandle,
     edit: impl FnOnce(&mut Vault) -> Result<(), E> + Send + 'static,
-) -> Result<(), UiError> {
+) -> Result<(), AppError> {
     blocking_with_state(app, move |state| {
         with_vault(state, |vault| edit(vault).map_err(Into::into))
     })

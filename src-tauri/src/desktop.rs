@@ -11,8 +11,9 @@ use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, Wry};
 use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
 
-use crate::error::UiError;
+use crate::error::AppError;
 use crate::state::AppState;
+use tweestap_core::Kind;
 
 /// The window starts hidden (tauri.conf.json) so that "start minimised" never flashes it.
 pub fn show_window_at_start(app: &AppHandle) {
@@ -55,24 +56,26 @@ fn summon_main_window(app: &AppHandle, shortcut: &str) {
 }
 
 /// `Ok(None)` for the empty setting (no shortcut).
-pub fn parse_shortcut(text: &str) -> Result<Option<Shortcut>, UiError> {
+pub fn parse_shortcut(text: &str) -> Result<Option<Shortcut>, AppError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let shortcut = Shortcut::from_str(text).map_err(|e| UiError {
-        kind: "invalid_shortcut".to_owned(),
-        message: format!("{text} is not a keyboard shortcut: {e}"),
+    let shortcut = Shortcut::from_str(text).map_err(|e| {
+        AppError::new(
+            Kind::InvalidShortcut,
+            format!("{text} is not a keyboard shortcut: {e}"),
+        )
     })?;
     // A bare key (or Shift+key) would swallow ordinary typing in every other program.
     let modifiers = shortcut
         .mods
         .difference(tauri_plugin_global_shortcut::Modifiers::SHIFT);
     if modifiers.is_empty() {
-        return Err(UiError {
-            kind: "invalid_shortcut".to_owned(),
-            message: format!("{text} needs Ctrl, Alt or Super"),
-        });
+        return Err(AppError::new(
+            Kind::InvalidShortcut,
+            format!("{text} needs Ctrl, Alt or Super"),
+        ));
     }
     Ok(Some(shortcut))
 }
@@ -88,7 +91,7 @@ pub fn global_shortcuts_available() -> bool {
 
 /// Swaps the registered shortcut `old` for `new`. When `new` cannot be registered (another
 /// program holds it), `old` stays registered and the error says so.
-pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiError> {
+pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), AppError> {
     let old = parse_shortcut(old).ok().flatten();
     let new_text = new.trim().to_owned();
     let new = parse_shortcut(new)?;
@@ -101,13 +104,13 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
         if new.is_none() || new == old {
             return Ok(());
         }
-        return Err(UiError {
-            kind: "shortcut_not_on_wayland".to_owned(),
-            message: format!(
+        return Err(AppError::new(
+            Kind::ShortcutNotOnWayland,
+            format!(
                 "{new_text} was not set: on Wayland desktops an app cannot claim a system-wide \
                  shortcut; set one in the desktop's keyboard settings with the command tweestap-app"
             ),
-        });
+        ));
     }
     load_shortcut_plugin(app)?;
     let shortcuts = app.global_shortcut();
@@ -123,13 +126,13 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
             if let Some(old) = old {
                 let _ = shortcuts.register(old);
             }
-            return Err(UiError {
-                kind: "shortcut_unavailable".to_owned(),
-                message: format!(
+            return Err(AppError::new(
+                Kind::ShortcutUnavailable,
+                format!(
                     "{new_text} could not be registered ({e}): another program may use it, or \
                      the desktop does not allow global shortcuts (Wayland)"
                 ),
-            });
+            ));
         }
         log::info!("global shortcut {new_text} registered");
     }
@@ -142,14 +145,16 @@ pub fn replace_shortcut(app: &AppHandle, old: &str, new: &str) -> Result<(), UiE
 /// (docs/PERFORMANCE.md). Once added it stays until Tweestap quits, even if the shortcut is
 /// cleared. The plugin is loaded when the state it manages exists. Called on the main thread
 /// only (at start, and from the synchronous `set_settings`), so two calls never race.
-fn load_shortcut_plugin(app: &AppHandle) -> Result<(), UiError> {
+fn load_shortcut_plugin(app: &AppHandle) -> Result<(), AppError> {
     if app
         .try_state::<tauri_plugin_global_shortcut::GlobalShortcut<Wry>>()
         .is_none()
     {
-        app.plugin(shortcut_plugin()).map_err(|e| UiError {
-            kind: "shortcut_unavailable".to_owned(),
-            message: format!("global shortcuts are not available here: {e}"),
+        app.plugin(shortcut_plugin()).map_err(|e| {
+            AppError::new(
+                Kind::ShortcutUnavailable,
+                format!("global shortcuts are not available here: {e}"),
+            )
         })?;
         log::debug!("global-shortcut plugin loaded");
     }

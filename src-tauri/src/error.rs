@@ -1,28 +1,33 @@
 use serde::Serialize;
-use tweestap_core::ErrorKind;
+use tweestap_core::{ErrorKind, Kind};
 
-/// What a failed command hands the UI: a stable `kind` that the UI translates from its
-/// nl/en catalogs, and the core's English message as a fallback. Never carries a secret.
+/// What a failed command hands the UI: a stable `kind` (the generated TypeScript union
+/// `ErrorKind`, which the UI switches on and translates from its nl/en catalogs) and the
+/// core's English message as a fallback. Never carries a secret.
 #[derive(Debug, Clone, Serialize, specta::Type, thiserror::Error)]
 #[error("{kind}: {message}")]
-pub struct UiError {
-    pub kind: String,
+pub struct AppError {
+    pub kind: Kind,
     pub message: String,
 }
 
-impl UiError {
-    pub fn from_kind<E: ErrorKind>(error: &E) -> Self {
+impl AppError {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
         let failed = Self {
-            kind: error.kind().to_owned(),
-            message: error.to_string(),
+            kind,
+            message: message.into(),
         };
         log::debug!("command failed: {failed}");
         failed
     }
 
+    pub fn from_kind<E: ErrorKind>(error: &E) -> Self {
+        Self::new(error.kind(), error.to_string())
+    }
+
     pub fn internal(message: impl Into<String>) -> Self {
         let failed = Self {
-            kind: "internal".to_owned(),
+            kind: Kind::Internal,
             message: message.into(),
         };
         log::error!("{failed}");
@@ -31,23 +36,20 @@ impl UiError {
 
     /// A restore was asked for while the vault is not shown to be damaged.
     pub fn vault_healthy() -> Self {
-        Self {
-            kind: "vault_healthy".to_owned(),
-            message: "the vault is not damaged, so it was not replaced by its backup".to_owned(),
-        }
+        Self::new(
+            Kind::VaultHealthy,
+            "the vault is not damaged, so it was not replaced by its backup",
+        )
     }
 
     /// A command that needs the open vault was called while it is locked.
     pub fn locked() -> Self {
-        Self {
-            kind: "locked".to_owned(),
-            message: "the vault is locked; unlock it first".to_owned(),
-        }
+        Self::new(Kind::Locked, "the vault is locked; unlock it first")
     }
 }
 
 /// Lets commands use `?` on core results.
-impl<E: ErrorKind> From<E> for UiError {
+impl<E: ErrorKind> From<E> for AppError {
     fn from(error: E) -> Self {
         Self::from_kind(&error)
     }

@@ -17,7 +17,7 @@ mod state;
 mod transfer;
 mod tray;
 
-pub use error::UiError;
+pub use error::AppError;
 
 /// Variables for the environment of the WebKit processes the window runs in, which inherit the
 /// app's (main.rs sets them before anything starts). `lookup` reads the current environment.

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_deep_link::DeepLinkExt;
 
-use crate::error::UiError;
+use crate::error::AppError;
 use crate::scan::{ScanReport, report};
 use crate::state::AppState;
 
@@ -51,10 +51,10 @@ fn opened(app: &AppHandle, urls: &[String]) {
 /// The latest opened link's report, once (at start, and after each `link-opened` event).
 #[tauri::command]
 #[specta::specta]
-pub fn take_opened_link(opened: State<'_, OpenedLink>) -> Result<Option<ScanReport>, UiError> {
+pub fn take_opened_link(opened: State<'_, OpenedLink>) -> Result<Option<ScanReport>, AppError> {
     Ok(opened
         .0
         .lock()
-        .map_err(|_| UiError::internal("link state lock poisoned"))?
+        .map_err(|_| AppError::internal("link state lock poisoned"))?
         .take())
 }

@@ -7,7 +7,8 @@ use serde::Serialize;
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::error::UiError;
+use crate::error::AppError;
+use tweestap_core::Kind;
 
 #[derive(Default)]
 pub struct PracticePortal(Mutex<Option<tweestap_portal::RunningPortal>>);
@@ -25,16 +26,18 @@ pub struct PortalView {
 pub fn open_practice_portal(
     app: tauri::AppHandle,
     portal: State<'_, PracticePortal>,
-) -> Result<PortalView, UiError> {
+) -> Result<PortalView, AppError> {
     let mut slot = portal
         .0
         .lock()
-        .map_err(|_| UiError::internal("portal state lock poisoned"))?;
+        .map_err(|_| AppError::internal("portal state lock poisoned"))?;
     if slot.is_none() {
         let running =
-            tweestap_portal::start(0, tweestap_portal::Portal::default()).map_err(|e| UiError {
-                kind: "portal_failed".to_string(),
-                message: format!("the practice portal could not start: {e}"),
+            tweestap_portal::start(0, tweestap_portal::Portal::default()).map_err(|e| {
+                AppError::new(
+                    Kind::PortalFailed,
+                    format!("the practice portal could not start: {e}"),
+                )
             })?;
         *slot = Some(running);
     }

@@ -21,8 +21,9 @@ use tweestap_core::qr::FoundProblem;
 use tweestap_core::qr::image::{DynamicImage, ImageFormat, imageops::FilterType};
 use tweestap_core::vault::AddStatus;
 
-use crate::error::UiError;
+use crate::error::AppError;
 use crate::state::{AppState, blocking, blocking_with_state, with_vault};
+use tweestap_core::Kind;
 
 /// Accounts found by the latest scan, by token, until added or replaced by the next scan.
 #[derive(Default)]
@@ -73,7 +74,7 @@ pub struct ScanReport {
 
 /// Turns decoded texts into a report (see [`GoogleExport::scan`]), keeping the accounts as
 /// pending entries.
-pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError> {
+pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, AppError> {
     let scanned = state
         .pending
         .google
@@ -117,8 +118,8 @@ pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, UiError>
     })
 }
 
-fn poisoned() -> UiError {
-    UiError::internal("scan state lock poisoned")
+fn poisoned() -> AppError {
+    AppError::internal("scan state lock poisoned")
 }
 
 /// One click: hides this window (so it does not cover the portal's QR code), captures every
@@ -128,7 +129,7 @@ fn poisoned() -> UiError {
 pub async fn scan_screen(
     window: WebviewWindow,
     state: State<'_, AppState>,
-) -> Result<ScanReport, UiError> {
+) -> Result<ScanReport, AppError> {
     let was_visible = window.is_visible().unwrap_or(true);
     if was_visible {
         let _ = window.hide();
@@ -162,7 +163,7 @@ pub struct ScreenCaptureView {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn screen_capture_info() -> Result<ScreenCaptureView, UiError> {
+pub async fn screen_capture_info() -> Result<ScreenCaptureView, AppError> {
     let info = blocking(|| Ok::<_, CaptureError>(screen::capture_info())).await?;
     Ok(ScreenCaptureView {
         backend: info.backend.name(),
@@ -175,7 +176,7 @@ pub async fn screen_capture_info() -> Result<ScreenCaptureView, UiError> {
 /// Forgets an earlier refusal (GNOME), so that the next scan asks the person again.
 #[tauri::command]
 #[specta::specta]
-pub async fn screen_ask_again() -> Result<bool, UiError> {
+pub async fn screen_ask_again() -> Result<bool, AppError> {
     blocking(screen::ask_again).await
 }
 
@@ -190,9 +191,9 @@ async fn tokio_sleep(d: Duration) {
 pub async fn scan_image(
     request: Request<'_>,
     state: State<'_, AppState>,
-) -> Result<ScanReport, UiError> {
+) -> Result<ScanReport, AppError> {
     let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(UiError::internal(
+        return Err(AppError::internal(
             "scan_image expects the image bytes as a raw body",
         ));
     };
@@ -204,7 +205,7 @@ pub async fn scan_image(
 /// An image on the system clipboard.
 #[tauri::command]
 #[specta::specta]
-pub async fn scan_clipboard(state: State<'_, AppState>) -> Result<ScanReport, UiError> {
+pub async fn scan_clipboard(state: State<'_, AppState>) -> Result<ScanReport, AppError> {
     let scan = blocking(tweestap_capture::clipboard::scan).await?;
     report(&scan.codes, &state)
 }
@@ -216,7 +217,7 @@ pub async fn add_found(
     tokens: Vec<String>,
     replace: bool,
     app: AppHandle,
-) -> Result<Vec<crate::commands::AddedAccount>, UiError> {
+) -> Result<Vec<crate::commands::AddedAccount>, AppError> {
     blocking_with_state(&app, move |state| add_found_now(&tokens, replace, state)).await
 }
 
@@ -224,15 +225,17 @@ fn add_found_now(
     tokens: &[String],
     replace: bool,
     state: &AppState,
-) -> Result<Vec<crate::commands::AddedAccount>, UiError> {
+) -> Result<Vec<crate::commands::AddedAccount>, AppError> {
     let accounts: Vec<Account> = {
         let pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
         tokens
             .iter()
             .map(|t| {
-                pending.get(t).cloned().ok_or_else(|| UiError {
-                    kind: "scan_expired".to_string(),
-                    message: "this scan result is no longer available; scan again".to_string(),
+                pending.get(t).cloned().ok_or_else(|| {
+                    AppError::new(
+                        Kind::ScanExpired,
+                        "this scan result is no longer available; scan again".to_string(),
+                    )
                 })
             })
             .collect::<Result<_, _>>()?
@@ -267,7 +270,7 @@ pub struct CameraView {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn camera_list() -> Result<Vec<CameraView>, UiError> {
+pub async fn camera_list() -> Result<Vec<CameraView>, AppError> {
     let mut cameras: Vec<CameraView> = match blocking(camera::list).await {
         Ok(list) => list
             .into_iter()
@@ -277,7 +280,7 @@ pub async fn camera_list() -> Result<Vec<CameraView>, UiError> {
             })
             .collect(),
         // No camera permission is its own clear message; other failures mean "none here".
-        Err(e) if e.kind == "camera_permission_denied" => return Err(e),
+        Err(e) if e.kind == Kind::CameraPermissionDenied => return Err(e),
         Err(_) => Vec::new(),
     };
     if std::env::var_os(TEST_CAMERA_ENV).is_some() {
@@ -287,7 +290,7 @@ pub async fn camera_list() -> Result<Vec<CameraView>, UiError> {
         });
     }
     if cameras.is_empty() {
-        return Err(UiError::from_kind(&CaptureError::NoCamera));
+        return Err(AppError::from_kind(&CaptureError::NoCamera));
     }
     Ok(cameras)
 }
@@ -300,7 +303,7 @@ pub enum CameraEvent {
     Started { source: String },
     Frame { jpeg_base64: String },
     Found { report: ScanReport },
-    Error { error: UiError },
+    Error { error: AppError },
 }
 
 fn test_frames() -> Result<Box<dyn FrameSource>, CaptureError> {
@@ -327,7 +330,7 @@ pub async fn camera_start(
     index: u32,
     events: Channel<CameraEvent>,
     app: AppHandle,
-) -> Result<(), UiError> {
+) -> Result<(), AppError> {
     let pump = app.clone();
     blocking_with_state(&app, move |state| start_camera(index, events, pump, state)).await
 }
@@ -337,7 +340,7 @@ fn start_camera(
     events: Channel<CameraEvent>,
     app: AppHandle,
     state: &AppState,
-) -> Result<(), UiError> {
+) -> Result<(), AppError> {
     let opts = ScanOptions {
         preview: true,
         stop_on_first: true,
@@ -355,7 +358,7 @@ fn start_camera(
     std::thread::Builder::new()
         .name("tweestap-camera-events".to_string())
         .spawn(move || pump_camera_events(app, events))
-        .map_err(|e| UiError::internal(format!("cannot start the camera thread: {e}")))?;
+        .map_err(|e| AppError::internal(format!("cannot start the camera thread: {e}")))?;
     Ok(())
 }
 
@@ -387,7 +390,7 @@ fn pump_camera_events(app: tauri::AppHandle, events: Channel<CameraEvent>) {
             Ok(ScanEvent::Error(e)) => {
                 stop_camera(&state);
                 CameraEvent::Error {
-                    error: UiError::from_kind(&e),
+                    error: AppError::from_kind(&e),
                 }
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
@@ -411,7 +414,7 @@ fn stop_camera(state: &AppState) {
 /// thread.
 #[tauri::command]
 #[specta::specta]
-pub async fn camera_stop(app: AppHandle) -> Result<(), UiError> {
+pub async fn camera_stop(app: AppHandle) -> Result<(), AppError> {
     blocking_with_state(&app, |state| {
         stop_camera(state);
         Ok(())

@@ -7,8 +7,9 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use tauri::{Manager, State};
 
-use crate::error::UiError;
+use crate::error::AppError;
 use crate::state::AppState;
+use tweestap_core::Kind;
 
 /// Every field is required over IPC (the UI always has them all); a settings file from an older
 /// version may lack some, see [`Settings::from_file`].
@@ -90,11 +91,9 @@ impl Settings {
         serde_json::from_value(merged.into()).ok()
     }
 
-    fn validate(&self) -> Result<(), UiError> {
-        let bad = |what: &str| UiError {
-            kind: "invalid_setting".to_string(),
-            message: format!("{what} is out of range"),
-        };
+    fn validate(&self) -> Result<(), AppError> {
+        let bad =
+            |what: &str| AppError::new(Kind::InvalidSetting, format!("{what} is out of range"));
         let limits = SETTING_LIMITS;
         if self.clipboard_clear_s > limits.clipboard_clear_s {
             return Err(bad("the clipboard time"));
@@ -152,7 +151,7 @@ impl SettingsStore {
         self.current.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
-    fn save(&self, settings: Settings) -> Result<Settings, UiError> {
+    fn save(&self, settings: Settings) -> Result<Settings, AppError> {
         settings.validate()?;
         if let Some(path) = &self.path {
             let write = || -> std::io::Result<()> {
@@ -163,15 +162,14 @@ impl SettingsStore {
                 std::fs::write(&tmp, serde_json::to_vec_pretty(&settings)?)?;
                 std::fs::rename(&tmp, path)
             };
-            write().map_err(|e| UiError {
-                kind: "io".to_string(),
-                message: format!("the settings could not be saved: {e}"),
+            write().map_err(|e| {
+                AppError::new(Kind::Io, format!("the settings could not be saved: {e}"))
             })?;
         }
         *self
             .current
             .lock()
-            .map_err(|_| UiError::internal("settings lock poisoned"))? = settings.clone();
+            .map_err(|_| AppError::internal("settings lock poisoned"))? = settings.clone();
         Ok(settings)
     }
 }
@@ -191,7 +189,7 @@ pub fn set_settings(
     settings: Settings,
     app: tauri::AppHandle,
     state: State<'_, AppState>,
-) -> Result<Settings, UiError> {
+) -> Result<Settings, AppError> {
     settings.validate()?;
     let before = state.settings().get();
     let shortcut = settings.global_shortcut.clone();
@@ -219,13 +217,13 @@ pub struct ClockView {
 /// person switched the check on).
 #[tauri::command]
 #[specta::specta]
-pub async fn check_clock(state: State<'_, AppState>) -> Result<ClockView, UiError> {
+pub async fn check_clock(state: State<'_, AppState>) -> Result<ClockView, AppError> {
     let settings = state.settings().get();
     if !settings.clock_check_enabled {
-        return Err(UiError {
-            kind: "clock_check_off".to_string(),
-            message: "the clock check is switched off".to_string(),
-        });
+        return Err(AppError::new(
+            Kind::ClockCheckOff,
+            "the clock check is switched off".to_string(),
+        ));
     }
     let url = settings.clock_check_url;
     let check = crate::state::blocking(move || {

@@ -7,7 +7,7 @@ use tweestap_core::otp::SystemClock;
 use tweestap_core::vault::{Vault, VaultStore};
 
 use crate::clipboard::CodeClipboard;
-use crate::error::UiError;
+use crate::error::AppError;
 use crate::scan::Pending;
 use crate::session::Session;
 use crate::settings::SettingsStore;
@@ -17,7 +17,7 @@ use crate::transfer::Transfers;
 /// secrets stay in this process and are wiped when it is locked or the app exits).
 pub struct AppState {
     /// `Err` when no data folder exists (no home directory) and no TWEESTAP_VAULT is set.
-    pub store: Result<VaultStore, UiError>,
+    pub store: Result<VaultStore, AppError>,
     pub vault: Mutex<Option<Vault>>,
     /// Serializes opening the vault (keyring, Argon2id), which runs on worker threads without
     /// holding `vault`, so the window's thread never waits for it.
@@ -41,7 +41,7 @@ pub struct AppState {
 impl AppState {
     pub fn new() -> Self {
         Self {
-            store: VaultStore::locate(None).map_err(|e| UiError::from_kind(&e)),
+            store: VaultStore::locate(None).map_err(|e| AppError::from_kind(&e)),
             vault: Mutex::new(None),
             opening: Mutex::new(()),
             lock_epoch: AtomicU64::new(0),
@@ -84,7 +84,7 @@ impl AppState {
 
     /// Puts a vault opened since `epoch` in place, unless the person locked meanwhile (then it
     /// is wiped at once, as if the lock had come after the opening). True when put in place.
-    pub fn install(&self, vault: Vault, epoch: u64) -> Result<bool, UiError> {
+    pub fn install(&self, vault: Vault, epoch: u64) -> Result<bool, AppError> {
         let mut slot = self.slot()?;
         if self.lock_epoch() != epoch {
             vault.lock();
@@ -96,10 +96,10 @@ impl AppState {
         Ok(true)
     }
 
-    pub fn opening(&self) -> Result<MutexGuard<'_, ()>, UiError> {
+    pub fn opening(&self) -> Result<MutexGuard<'_, ()>, AppError> {
         self.opening
             .lock()
-            .map_err(|_| UiError::internal("vault opening lock poisoned"))
+            .map_err(|_| AppError::internal("vault opening lock poisoned"))
     }
 
     pub fn settings(&self) -> &SettingsStore {
@@ -108,24 +108,24 @@ impl AppState {
             .expect("settings are loaded in setup, before any command runs")
     }
 
-    pub fn store(&self) -> Result<&VaultStore, UiError> {
+    pub fn store(&self) -> Result<&VaultStore, AppError> {
         self.store.as_ref().map_err(Clone::clone)
     }
 
-    pub fn slot(&self) -> Result<MutexGuard<'_, Option<Vault>>, UiError> {
+    pub fn slot(&self) -> Result<MutexGuard<'_, Option<Vault>>, AppError> {
         self.vault
             .lock()
-            .map_err(|_| UiError::internal("vault state lock poisoned"))
+            .map_err(|_| AppError::internal("vault state lock poisoned"))
     }
 }
 
 /// Runs `f` on the unlocked vault, or fails with `locked`.
 pub fn with_vault<T>(
     state: &AppState,
-    f: impl FnOnce(&mut Vault) -> Result<T, UiError>,
-) -> Result<T, UiError> {
+    f: impl FnOnce(&mut Vault) -> Result<T, AppError>,
+) -> Result<T, AppError> {
     let mut slot = state.slot()?;
-    let vault = slot.as_mut().ok_or_else(UiError::locked)?;
+    let vault = slot.as_mut().ok_or_else(AppError::locked)?;
     f(vault)
 }
 
@@ -133,22 +133,22 @@ pub fn with_vault<T>(
 /// thread. Synchronous commands run on the window's thread, so anything slow goes through here.
 pub async fn blocking<T, E>(
     work: impl FnOnce() -> Result<T, E> + Send + 'static,
-) -> Result<T, UiError>
+) -> Result<T, AppError>
 where
     T: Send + 'static,
-    E: Into<UiError> + Send + 'static,
+    E: Into<AppError> + Send + 'static,
 {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|e| UiError::internal(format!("background task failed: {e}")))?
+        .map_err(|e| AppError::internal(format!("background task failed: {e}")))?
         .map_err(Into::into)
 }
 
 /// [`blocking`] with the app state at hand.
 pub async fn blocking_with_state<T: Send + 'static>(
     app: &AppHandle,
-    work: impl FnOnce(&AppState) -> Result<T, UiError> + Send + 'static,
-) -> Result<T, UiError> {
+    work: impl FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     let app = app.clone();
     blocking(move || work(&app.state::<AppState>())).await
 }

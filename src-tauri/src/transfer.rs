@@ -33,8 +33,9 @@ use tweestap_core::vault::Vault;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::desktop;
-use crate::error::UiError;
+use crate::error::AppError;
 use crate::state::{AppState, blocking, with_vault};
+use tweestap_core::Kind;
 
 /// Debug builds only (the end-to-end suite runs `tauri build --debug`; release builds have no
 /// such hook): WebDriver cannot drive a native dialog. When this is set, it names a file that
@@ -80,11 +81,11 @@ fn test_confirmed(_: &[String]) -> bool {
 
 /// `locked` when the vault was locked since `epoch` (see [`AppState::lock_epoch`]): whatever
 /// was started before the lock must not be kept, shown or written after it.
-fn still_open(state: &AppState, epoch: u64) -> Result<(), UiError> {
+fn still_open(state: &AppState, epoch: u64) -> Result<(), AppError> {
     if state.lock_epoch() == epoch {
         Ok(())
     } else {
-        Err(UiError::locked())
+        Err(AppError::locked())
     }
 }
 
@@ -110,14 +111,14 @@ impl Transfers {
         }
     }
 
-    fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<PendingImport>>, UiError> {
+    fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<PendingImport>>, AppError> {
         self.import
             .lock()
-            .map_err(|_| UiError::internal("import state lock poisoned"))
+            .map_err(|_| AppError::internal("import state lock poisoned"))
     }
 
     /// Takes the pending import named `token` (`import_expired` when there is none).
-    fn take(&self, token: &str) -> Result<PendingImport, UiError> {
+    fn take(&self, token: &str) -> Result<PendingImport, AppError> {
         let mut slot = self.slot()?;
         match slot.take() {
             Some(p) if p.token == token => Ok(p),
@@ -131,7 +132,7 @@ impl Transfers {
     /// Keeps `pending` for the next step, unless the vault was locked since it began (then it
     /// is dropped, its keys wiped, and the answer is `locked`). The epoch is read while the slot
     /// is held: a lock that comes after clears the slot once this returns.
-    fn put(&self, state: &AppState, pending: PendingImport) -> Result<(), UiError> {
+    fn put(&self, state: &AppState, pending: PendingImport) -> Result<(), AppError> {
         let mut slot = self.slot()?;
         still_open(state, pending.epoch)?;
         *slot = Some(pending);
@@ -139,11 +140,11 @@ impl Transfers {
     }
 }
 
-fn expired() -> UiError {
-    UiError {
-        kind: "import_expired".to_string(),
-        message: "this import is no longer open; choose the file again".to_string(),
-    }
+fn expired() -> AppError {
+    AppError::new(
+        Kind::ImportExpired,
+        "this import is no longer open; choose the file again",
+    )
 }
 
 /// What a slow step is doing, for the progress line.
@@ -165,7 +166,7 @@ fn report(events: &Channel<TransferProgress>, progress: TransferProgress) {
 }
 
 /// A second handle on the open vault (re-read first), for work that must not hold the door's.
-fn vault_handle(state: &AppState) -> Result<Vault, UiError> {
+fn vault_handle(state: &AppState) -> Result<Vault, AppError> {
     with_vault(state, |vault| {
         vault.refresh()?;
         Ok(vault.duplicate())
@@ -186,7 +187,7 @@ async fn choose_path(
     window: &WebviewWindow,
     dialog: Dialog,
     title: String,
-) -> Result<Option<PathBuf>, UiError> {
+) -> Result<Option<PathBuf>, AppError> {
     if let Some(lines) = test_answers() {
         return Ok(test_path_answer(&lines));
     }
@@ -200,7 +201,7 @@ async fn choose_path(
         picked
             .map(|p| {
                 p.into_path()
-                    .map_err(|e| UiError::internal(format!("the dialog gave no usable path: {e}")))
+                    .map_err(|e| AppError::internal(format!("the dialog gave no usable path: {e}")))
             })
             .transpose()
     })
@@ -227,15 +228,15 @@ async fn on_session<T: Send + 'static>(
     step: impl FnOnce(&mut import::Session, &Vault, &dyn Fn(usize)) -> Result<T, ImportError>
     + Send
     + 'static,
-) -> Result<(PendingImport, Result<T, UiError>), UiError> {
+) -> Result<(PendingImport, Result<T, AppError>), AppError> {
     let vault = match vault_handle(state) {
         Ok(vault) => vault,
         Err(e) => return Ok((pending, Err(e))),
     };
     let checking = checking(events);
     blocking(move || {
-        let result = step(&mut pending.session, &vault, &checking).map_err(UiError::from);
-        Ok::<_, UiError>((pending, result))
+        let result = step(&mut pending.session, &vault, &checking).map_err(AppError::from);
+        Ok::<_, AppError>((pending, result))
     })
     .await
 }
@@ -266,7 +267,7 @@ pub async fn import_pick(
     app: AppHandle,
     window: WebviewWindow,
     state: State<'_, AppState>,
-) -> Result<Option<ImportView>, UiError> {
+) -> Result<Option<ImportView>, AppError> {
     // Checked first: no dialog while the vault is locked.
     let epoch = state.lock_epoch();
     with_vault(&state, |_| Ok(()))?;
@@ -275,7 +276,7 @@ pub async fn import_pick(
     };
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     report(&events, TransferProgress::Reading { bytes: size });
-    let source = blocking(move || Source::read(&path).map_err(UiError::from)).await?;
+    let source = blocking(move || Source::read(&path).map_err(AppError::from)).await?;
     let transfers = &state.transfers;
     let Some(token) = token else {
         // One import at a time: a new file replaces (and wipes) an unfinished one.
@@ -284,7 +285,7 @@ pub async fn import_pick(
         let vault = vault_handle(&state)?;
         let checking = checking(&events);
         let (session, view) = blocking(move || {
-            import::Session::open(source, &vault, checking).map_err(UiError::from)
+            import::Session::open(source, &vault, checking).map_err(AppError::from)
         })
         .await?;
         let pending = PendingImport {
@@ -317,7 +318,7 @@ pub async fn import_password(
     password: String,
     events: Channel<TransferProgress>,
     state: State<'_, AppState>,
-) -> Result<ImportView, UiError> {
+) -> Result<ImportView, AppError> {
     let password = Zeroizing::new(password);
     let pending = state.transfers.take(&token)?;
     report(&events, TransferProgress::Decrypting);
@@ -343,9 +344,9 @@ pub async fn import_commit(
     events: Channel<TransferProgress>,
     app: AppHandle,
     state: State<'_, AppState>,
-) -> Result<import::ImportDone, UiError> {
+) -> Result<import::ImportDone, AppError> {
     let pending = state.transfers.take(&token)?;
-    let ready = pending.session.check_ready().map_err(UiError::from);
+    let ready = pending.session.check_ready().map_err(AppError::from);
     let vault = ready.and_then(|()| vault_handle(&state));
     let mut vault = match vault {
         Ok(v) => v,
@@ -363,8 +364,8 @@ pub async fn import_commit(
             return Ok((pending, Err((e, false))));
         }
         let result = pending.session.commit(&mut vault, &choices);
-        let result = result.map_err(|e| (UiError::from_kind(&e), e.ends_session()));
-        Ok::<_, UiError>((pending, result))
+        let result = result.map_err(|e| (AppError::from_kind(&e), e.ends_session()));
+        Ok::<_, AppError>((pending, result))
     })
     .await?;
     match result {
@@ -381,7 +382,7 @@ pub async fn import_commit(
 /// Drops import `token` and the keys it holds. Nothing was written.
 #[tauri::command]
 #[specta::specta]
-pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), UiError> {
+pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), AppError> {
     let _ = state.transfers.take(&token);
     Ok(())
 }
@@ -399,7 +400,7 @@ pub struct ExportConfirm {
 
 impl ExportConfirm {
     /// Checks the confirmation against the vault, off the IPC thread (Argon2id for a password).
-    async fn check(self, vault: Vault) -> Result<(Vault, export::Consent), UiError> {
+    async fn check(self, vault: Vault) -> Result<(Vault, export::Consent), AppError> {
         blocking(move || {
             let consent = export::Confirmation {
                 vault_password: self.vault_password.as_deref(),
@@ -407,7 +408,7 @@ impl ExportConfirm {
                 file_password: self.file_password.as_deref(),
             }
             .check(&vault)?;
-            Ok::<_, UiError>((vault, consent))
+            Ok::<_, AppError>((vault, consent))
         })
         .await
     }
@@ -421,7 +422,7 @@ async fn confirm_natively(
     app: &AppHandle,
     window: &WebviewWindow,
     consent: &export::Consent,
-) -> Result<(), UiError> {
+) -> Result<(), AppError> {
     if !consent.ask_natively {
         return Ok(());
     }
@@ -443,7 +444,7 @@ async fn confirm_natively(
                     ))
                     .parent(&window)
                     .blocking_show();
-                Ok::<_, UiError>(ok)
+                Ok::<_, AppError>(ok)
             })
             .await?
         }
@@ -451,7 +452,7 @@ async fn confirm_natively(
     if yes {
         Ok(())
     } else {
-        Err(UiError::from(export::ExportError::Declined))
+        Err(AppError::from(export::ExportError::Declined))
     }
 }
 
@@ -473,7 +474,7 @@ pub async fn export_file(
     app: AppHandle,
     window: WebviewWindow,
     state: State<'_, AppState>,
-) -> Result<Option<ExportDone>, UiError> {
+) -> Result<Option<ExportDone>, AppError> {
     let epoch = state.lock_epoch();
     let vault = vault_handle(&state)?;
     report(&events, TransferProgress::ConfirmingPassword);
@@ -511,7 +512,7 @@ pub async fn export_file(
         still_open(&app.state::<AppState>(), epoch)?;
         // The save dialog asked before replacing an existing file.
         export::write_private(&path, &file.bytes, true)?;
-        Ok::<_, UiError>(ExportDone {
+        Ok::<_, AppError>(ExportDone {
             path: path.display().to_string(),
             accounts: file.accounts,
         })
@@ -540,7 +541,7 @@ pub async fn export_google_qr(
     app: AppHandle,
     window: WebviewWindow,
     state: State<'_, AppState>,
-) -> Result<GoogleQrView, UiError> {
+) -> Result<GoogleQrView, AppError> {
     let epoch = state.lock_epoch();
     let vault = vault_handle(&state)?;
     let (vault, consent) = confirm.check(vault).await?;
@@ -554,7 +555,7 @@ pub async fn export_google_qr(
             .iter()
             .map(|png| format!("data:image/png;base64,{}", base64::encode(png)))
             .collect();
-        Ok::<_, UiError>(GoogleQrView {
+        Ok::<_, AppError>(GoogleQrView {
             qr_codes,
             accounts: links.accounts,
             skipped: links.skipped.iter().map(SkippedRow::from).collect(),
@@ -599,7 +600,11 @@ mod tests {
             "locked"
         );
         assert_eq!(
-            state.transfers.take("import-1").err().map(|e| e.kind),
+            state
+                .transfers
+                .take("import-1")
+                .err()
+                .map(|e| e.kind.to_string()),
             Some("import_expired".to_string()),
             "the import (and its keys) is gone"
         );

@@ -1,7 +1,7 @@
 //! Capture errors, with stable kinds for the doors.
 
-use tweestap_core::ErrorKind;
 use tweestap_core::qr::QrError;
+use tweestap_core::{ErrorKind, Kind};
 
 /// Why a screen, camera, clipboard or file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -88,21 +88,21 @@ fn refusal_remedy(desktop: &str) -> &'static str {
 }
 
 impl ErrorKind for CaptureError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            CaptureError::NoScreen => "no_screen",
-            CaptureError::ScreenCaptureFailed { .. } => "screen_capture_failed",
-            CaptureError::ScreenPermissionDenied { .. } => "screen_permission_denied",
-            CaptureError::PortalUnavailable { .. } => "portal_unavailable",
-            CaptureError::ScreenshotRefused { .. } => "permission_denied",
-            CaptureError::ScreenshotTimeout { .. } => "timeout",
-            CaptureError::NoCamera => "no_camera",
-            CaptureError::CameraNotFound { .. } => "camera_not_found",
-            CaptureError::CameraBusy => "camera_busy",
-            CaptureError::CameraPermissionDenied { .. } => "camera_permission_denied",
-            CaptureError::CameraFailed { .. } => "camera_failed",
-            CaptureError::ClipboardNoImage => "clipboard_no_image",
-            CaptureError::ClipboardUnavailable { .. } => "clipboard_unavailable",
+            CaptureError::NoScreen => Kind::NoScreen,
+            CaptureError::ScreenCaptureFailed { .. } => Kind::ScreenCaptureFailed,
+            CaptureError::ScreenPermissionDenied { .. } => Kind::ScreenPermissionDenied,
+            CaptureError::PortalUnavailable { .. } => Kind::PortalUnavailable,
+            CaptureError::ScreenshotRefused { .. } => Kind::PermissionDenied,
+            CaptureError::ScreenshotTimeout { .. } => Kind::Timeout,
+            CaptureError::NoCamera => Kind::NoCamera,
+            CaptureError::CameraNotFound { .. } => Kind::CameraNotFound,
+            CaptureError::CameraBusy => Kind::CameraBusy,
+            CaptureError::CameraPermissionDenied { .. } => Kind::CameraPermissionDenied,
+            CaptureError::CameraFailed { .. } => Kind::CameraFailed,
+            CaptureError::ClipboardNoImage => Kind::ClipboardNoImage,
+            CaptureError::ClipboardUnavailable { .. } => Kind::ClipboardUnavailable,
             CaptureError::Qr(e) => e.kind(),
         }
     }

@@ -56,7 +56,7 @@ impl<E: ErrorKind> From<E> for CliError {
             EXIT_FAILURE
         };
         Self {
-            kind: error.kind().to_owned(),
+            kind: error.kind().into(),
             message: error.to_string(),
             exit,
         }

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 
 /// The server asked when the user gives none: a large, well-synchronised site whose `Date`
 /// header follows the atomic clocks closely.
@@ -74,13 +74,13 @@ pub enum ClockCheckError {
 }
 
 impl ErrorKind for ClockCheckError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            ClockCheckError::InvalidUrl(_) => "invalid_url",
-            ClockCheckError::Network { .. } => "network",
-            ClockCheckError::NoDate { .. } => "no_date_header",
-            ClockCheckError::BadDate { .. } => "invalid_date_header",
-            ClockCheckError::Client(_) => "internal",
+            ClockCheckError::InvalidUrl(_) => Kind::InvalidUrl,
+            ClockCheckError::Network { .. } => Kind::Network,
+            ClockCheckError::NoDate { .. } => Kind::NoDateHeader,
+            ClockCheckError::BadDate { .. } => Kind::InvalidDateHeader,
+            ClockCheckError::Client(_) => Kind::Internal,
         }
     }
 

@@ -24,7 +24,7 @@ pub mod view;
 mod wiping;
 
 pub use account::{Account, Algorithm, OtpKind, Secret, display_label};
-pub use error::{ErrorKind, is_well_formed_kind};
+pub use error::{ErrorKind, Kind, is_well_formed_kind};
 pub use link::{Link, LinkError, parse_link};
 pub use migration::{BatchInfo, MigrationBatch, MigrationEntryError, MigrationError};
 pub use otp::{Clock, CodeInfo, FixedClock, SystemClock};

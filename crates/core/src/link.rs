@@ -5,7 +5,7 @@
 use thiserror::Error;
 
 use crate::account::Account;
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 use crate::migration::{self, BatchInfo, MigrationBatch, MigrationEntryError, MigrationError};
 use crate::percent;
 use crate::uri::{self, UriError};
@@ -49,7 +49,7 @@ pub enum LinkError {
 }
 
 impl ErrorKind for LinkError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
             LinkError::Otpauth(e) => e.kind(),
             LinkError::Migration(e) => e.kind(),

@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 
 use crate::account::{Account, Algorithm, DEFAULT_PERIOD, OtpKind, Secret};
 use crate::base64::{decode as base64_decode, encode as base64_encode};
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 use crate::percent;
 use crate::uri::{compose_label, resolve_label};
 
@@ -49,14 +49,14 @@ pub enum MigrationError {
 }
 
 impl ErrorKind for MigrationError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            MigrationError::InvalidScheme => "invalid_scheme",
-            MigrationError::InvalidHost => "invalid_host",
-            MigrationError::MissingData => "missing_data",
-            MigrationError::InvalidBase64 => "invalid_base64",
-            MigrationError::InvalidProtobuf => "invalid_protobuf",
-            MigrationError::TooLong => "link_too_long",
+            MigrationError::InvalidScheme => Kind::InvalidScheme,
+            MigrationError::InvalidHost => Kind::InvalidHost,
+            MigrationError::MissingData => Kind::MissingData,
+            MigrationError::InvalidBase64 => Kind::InvalidBase64,
+            MigrationError::InvalidProtobuf => Kind::InvalidProtobuf,
+            MigrationError::TooLong => Kind::LinkTooLong,
         }
     }
 }
@@ -83,13 +83,13 @@ pub enum MigrationEntryError {
 }
 
 impl ErrorKind for MigrationEntryError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            MigrationEntryError::MissingSecret => "missing_secret",
-            MigrationEntryError::UnsupportedAlgorithm => "unsupported_algorithm",
-            MigrationEntryError::InvalidAlgorithm(_) => "invalid_algorithm",
-            MigrationEntryError::InvalidDigits(_) => "invalid_digits",
-            MigrationEntryError::InvalidType(_) => "invalid_type",
+            MigrationEntryError::MissingSecret => Kind::MissingSecret,
+            MigrationEntryError::UnsupportedAlgorithm => Kind::UnsupportedAlgorithm,
+            MigrationEntryError::InvalidAlgorithm(_) => Kind::InvalidAlgorithm,
+            MigrationEntryError::InvalidDigits(_) => Kind::InvalidDigits,
+            MigrationEntryError::InvalidType(_) => Kind::InvalidType,
         }
     }
 }
@@ -104,8 +104,8 @@ pub struct MigrationEncodeError {
 }
 
 impl ErrorKind for MigrationEncodeError {
-    fn kind(&self) -> &'static str {
-        "unsupported_account"
+    fn kind(&self) -> Kind {
+        Kind::UnsupportedAccount
     }
 }
 
@@ -563,7 +563,7 @@ mod tests {
         let mut acc = Account::totp("I", "a", Secret::new(vec![1]));
         acc.digits = 7;
         let err = encode_migration(&[acc.clone()], &BatchInfo::default()).unwrap_err();
-        assert_eq!((err.index, err.kind()), (0, "unsupported_account"));
+        assert_eq!((err.index, err.kind().as_str()), (0, "unsupported_account"));
         acc.digits = 6;
         acc.kind = OtpKind::Totp { period: 60 };
         assert!(encode_migration(&[acc.clone()], &BatchInfo::default()).is_err());

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::account::{Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, OtpKind, Secret};
 use crate::base32::{self, Base32Error};
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 use crate::otp::{STEAM_DIGITS, STEAM_PERIOD};
 use crate::percent;
 
@@ -60,19 +60,19 @@ pub enum UriError {
 }
 
 impl ErrorKind for UriError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            UriError::InvalidScheme => "invalid_scheme",
-            UriError::InvalidType(_) => "invalid_type",
-            UriError::InvalidUri => "invalid_uri",
-            UriError::MissingSecret => "missing_secret",
-            UriError::InvalidSecret => "invalid_secret",
-            UriError::InvalidAlgorithm(_) => "invalid_algorithm",
-            UriError::InvalidDigits(_) => "invalid_digits",
-            UriError::InvalidPeriod(_) => "invalid_period",
-            UriError::MissingCounter => "missing_counter",
-            UriError::InvalidCounter(_) => "invalid_counter",
-            UriError::TooLong(_) | UriError::NamesTooLong(_) => "link_too_long",
+            UriError::InvalidScheme => Kind::InvalidScheme,
+            UriError::InvalidType(_) => Kind::InvalidType,
+            UriError::InvalidUri => Kind::InvalidUri,
+            UriError::MissingSecret => Kind::MissingSecret,
+            UriError::InvalidSecret => Kind::InvalidSecret,
+            UriError::InvalidAlgorithm(_) => Kind::InvalidAlgorithm,
+            UriError::InvalidDigits(_) => Kind::InvalidDigits,
+            UriError::InvalidPeriod(_) => Kind::InvalidPeriod,
+            UriError::MissingCounter => Kind::MissingCounter,
+            UriError::InvalidCounter(_) => Kind::InvalidCounter,
+            UriError::TooLong(_) | UriError::NamesTooLong(_) => Kind::LinkTooLong,
         }
     }
 }
@@ -385,7 +385,7 @@ mod tests {
     use super::*;
 
     fn kind_of(input: &str) -> &'static str {
-        parse_otpauth(input).unwrap_err().kind()
+        parse_otpauth(input).unwrap_err().kind().as_str()
     }
 
     #[test]

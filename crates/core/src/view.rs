@@ -95,7 +95,7 @@ impl EntryView {
         match entry {
             Ok(account) => EntryView::Account(AccountView::new(account, show_secret)),
             Err(error) => EntryView::Error {
-                error: error.kind(),
+                error: error.kind().as_str(),
                 index,
             },
         }
@@ -147,7 +147,7 @@ impl ErrorView {
     }
 
     pub fn from_error(error: &dyn ErrorKind) -> Self {
-        Self::new(error.kind(), error.to_string())
+        Self::new(error.kind().as_str(), error.to_string())
     }
 }
 

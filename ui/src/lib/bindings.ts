@@ -125,6 +125,8 @@ export const commands = {
 /* Constants */
 export const DEFAULT_SETTINGS = {"auto_lock_min":5,"clipboard_clear_s":30,"clock_check_enabled":false,"clock_check_url":"https://www.google.com/","clock_correction_s":0,"global_shortcut":"","hide_codes":false,"language":"","next_code_threshold_s":5,"start_minimised":false} as const;
 
+export const ERROR_KINDS = ["ambiguous","camera_busy","camera_failed","camera_not_found","camera_permission_denied","cancelled","choice_needed","clipboard_no_image","clipboard_unavailable","confirmation_required","corrupt_image","decoder_failed","disk_full","empty_image","export_declined","file_exists","file_not_found","file_too_large","file_unreadable","image_too_large","import_outdated","incomplete_export","integrity_error","internal","invalid_algorithm","invalid_base64","invalid_counter","invalid_date_header","invalid_digits","invalid_host","invalid_kdf_params","invalid_period","invalid_protobuf","invalid_scheme","invalid_secret","invalid_type","invalid_uri","invalid_url","io","kdf_too_costly","keyring_missing","keyring_required","keyring_unavailable","link_too_long","missing_counter","missing_data","missing_secret","mixed_formats","network","no_camera","no_code","no_data_dir","no_date_header","no_qr_code","no_screen","not_2fa","not_a_file","not_found","nothing_to_export","password_required","permission_denied","portal_unavailable","read_only","replaced_twice","screen_capture_failed","screen_permission_denied","timeout","unknown_format","unsupported_account","unsupported_algorithm","unsupported_format","unsupported_image_format","unsupported_version","vault_busy","vault_changed","vault_exists","vault_not_found","vault_password_required","wrong_password","too_long","unsupported_digits","unsupported_period","unsupported_type","clock_check_off","import_expired","invalid_setting","invalid_shortcut","locked","name_required","portal_failed","scan_expired","shortcut_not_on_wayland","shortcut_unavailable","vault_healthy"] as const;
+
 export const SETTING_LIMITS = {"auto_lock_min":240,"clipboard_clear_s":600,"clock_correction_s":86400,"next_code_threshold_s":30} as const;
 
 /* Types */
@@ -149,6 +151,16 @@ export type AddedAccount = {
 	account: string,
 };
 
+/**
+ *  What a failed command hands the UI: a stable `kind` (the generated TypeScript union
+ *  `ErrorKind`, which the UI switches on and translates from its nl/en catalogs) and the
+ *  core's English message as a fallback. Never carries a secret.
+ */
+export type AppError = {
+	kind: ErrorKind,
+	message: string,
+};
+
 export type AppInfo = {
 	version: string,
 	/**  BCP 47 tag of the system locale (e.g. `nl-NL`), used to choose the UI language. */
@@ -161,7 +173,7 @@ export type AppInfo = {
  *  What the live view receives: preview frames (small JPEGs), the found-it moment with its
  *  report, or an error (the camera stopped).
  */
-export type CameraEvent = { event: "started"; source: string } | { event: "frame"; jpeg_base64: string } | { event: "found"; report: ScanReport } | { event: "error"; error: UiError };
+export type CameraEvent = { event: "started"; source: string } | { event: "frame"; jpeg_base64: string } | { event: "found"; report: ScanReport } | { event: "error"; error: AppError };
 
 export type CameraView = {
 	index: number,
@@ -214,6 +226,12 @@ export type Copied = {
 	/**  Seconds until the clipboard is wiped; 0 when it is kept. */
 	clear_after_s: number,
 };
+
+/**
+ *  Every error kind a door can meet. The app's IPC exports it as the TypeScript union
+ *  `ErrorKind`, so the window switches on kinds the compiler knows.
+ */
+export type ErrorKind = "ambiguous" | "camera_busy" | "camera_failed" | "camera_not_found" | "camera_permission_denied" | "cancelled" | "choice_needed" | "clipboard_no_image" | "clipboard_unavailable" | "confirmation_required" | "corrupt_image" | "decoder_failed" | "disk_full" | "empty_image" | "export_declined" | "file_exists" | "file_not_found" | "file_too_large" | "file_unreadable" | "image_too_large" | "import_outdated" | "incomplete_export" | "integrity_error" | "internal" | "invalid_algorithm" | "invalid_base64" | "invalid_counter" | "invalid_date_header" | "invalid_digits" | "invalid_host" | "invalid_kdf_params" | "invalid_period" | "invalid_protobuf" | "invalid_scheme" | "invalid_secret" | "invalid_type" | "invalid_uri" | "invalid_url" | "io" | "kdf_too_costly" | "keyring_missing" | "keyring_required" | "keyring_unavailable" | "link_too_long" | "missing_counter" | "missing_data" | "missing_secret" | "mixed_formats" | "network" | "no_camera" | "no_code" | "no_data_dir" | "no_date_header" | "no_qr_code" | "no_screen" | "not_2fa" | "not_a_file" | "not_found" | "nothing_to_export" | "password_required" | "permission_denied" | "portal_unavailable" | "read_only" | "replaced_twice" | "screen_capture_failed" | "screen_permission_denied" | "timeout" | "unknown_format" | "unsupported_account" | "unsupported_algorithm" | "unsupported_format" | "unsupported_image_format" | "unsupported_version" | "vault_busy" | "vault_changed" | "vault_exists" | "vault_not_found" | "vault_password_required" | "wrong_password" | "too_long" | "unsupported_digits" | "unsupported_period" | "unsupported_type" | "clock_check_off" | "import_expired" | "invalid_setting" | "invalid_shortcut" | "locked" | "name_required" | "portal_failed" | "scan_expired" | "shortcut_not_on_wayland" | "shortcut_unavailable" | "vault_healthy";
 
 /**
  *  The person's confirmation of an export (see [`export::Confirmation`]). The passwords are
@@ -281,7 +299,7 @@ export type FoundAccount = {
  *  kind) and a message a person can act on. Never quotes a secret.
  */
 export type FoundProblem = {
-	kind: string,
+	kind: ErrorKind,
 	/**  For `not_2fa`: what the code holds instead (`web_link`, `wifi`, `contact`, `binary`, `other`). */
 	content: QrContent | null,
 	message: string,
@@ -460,22 +478,13 @@ export type Settings = {
  *  JSON and the app show of a [`Skipped`] entry.
  */
 export type SkippedRow = {
-	reason: string,
+	reason: ErrorKind,
 	issuer: string,
 	account: string,
 };
 
 /**  What a slow step is doing, for the progress line. */
 export type TransferProgress = { stage: "reading"; bytes: number } | { stage: "decrypting" } | { stage: "checking"; accounts: number } | { stage: "saving"; accounts: number } | { stage: "confirming_password" } | { stage: "encrypting" } | { stage: "writing"; accounts: number };
-
-/**
- *  What a failed command hands the UI: a stable `kind` that the UI translates from its
- *  nl/en catalogs, and the core's English message as a fallback. Never carries a secret.
- */
-export type UiError = {
-	kind: string,
-	message: string,
-};
 
 /**  Which screen the UI shows. */
 export type VaultState = 
@@ -495,7 +504,7 @@ export type VaultStatus = {
 	has_keyring_slot: boolean,
 	has_password_slot: boolean,
 	/**  Why the vault is locked or damaged (e.g. `keyring_missing`, `integrity_error`). */
-	error: UiError | null,
+	error: AppError | null,
 	backup_available: boolean,
 };
 

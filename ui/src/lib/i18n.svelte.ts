@@ -1,5 +1,6 @@
 import en from "../i18n/en.json";
 import nl from "../i18n/nl.json";
+import type { ErrorKind } from "./bindings";
 
 export type Locale = "nl" | "en";
 export type MessageKey = keyof typeof en;
@@ -46,7 +47,7 @@ class I18n {
     translate(this.locale, key, params);
 
   /** Translates an error `kind` from the core; falls back to its English message. */
-  error = (kind: string, message: string): string => {
+  error = (kind: ErrorKind, message: string): string => {
     const key = `error.${kind}`;
     return key in catalogs[this.locale]
       ? translate(this.locale, key, { message })
@@ -55,7 +56,7 @@ class I18n {
 
   /** As `error`, preferring a text for this screen (`error.<context>.<kind>`): the same kind
    * can mean another thing there (a wrong password of an import file, not of the vault). */
-  errorIn = (context: string, kind: string, message: string): string => {
+  errorIn = (context: string, kind: ErrorKind, message: string): string => {
     const key = `error.${context}.${kind}`;
     return key in catalogs[this.locale] ? translate(this.locale, key, { message }) : this.error(kind, message);
   };

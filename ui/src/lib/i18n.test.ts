@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import en from "../i18n/en.json";
 import nl from "../i18n/nl.json";
+import { ERROR_KINDS, type ErrorKind } from "./bindings";
 import { i18n, interpolate, localeFromSystem, translate } from "./i18n.svelte";
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -42,6 +43,29 @@ describe("catalogs", () => {
   });
 });
 
+describe("error kinds", () => {
+  it("give every kind the app can meet a text of its own in both languages", () => {
+    // A kind is shown as an error (`error.<kind>`, or `error.<screen>.<kind>` where one screen
+    // words it differently) or as the reason an entry was skipped (`import.reason.<kind>`).
+    for (const [locale, catalog] of Object.entries({ en, nl }) as [string, Record<string, string>][]) {
+      const keys = Object.keys(catalog);
+      const missing = ERROR_KINDS.filter(
+        (kind) =>
+          !keys.some(
+            (key) => key === `import.reason.${kind}` || (key.startsWith("error.") && key.endsWith(`.${kind}`)),
+          ),
+      );
+      expect(missing, locale).toEqual([]);
+    }
+  });
+
+  it("are a union the compiler checks, listed once in ERROR_KINDS", () => {
+    const kinds: readonly ErrorKind[] = ERROR_KINDS;
+    expect(new Set(kinds).size).toBe(kinds.length);
+    expect(kinds).toContain("wrong_password");
+  });
+});
+
 describe("localeFromSystem", () => {
   it("chooses Dutch for Dutch system locales only", () => {
     expect(localeFromSystem("nl-NL")).toBe("nl");
@@ -66,7 +90,7 @@ describe("errorIn", () => {
     expect(i18n.errorIn("import", "wrong_password", "x")).toBe(nl["error.import.wrong_password"]);
     expect(i18n.errorIn("export", "wrong_password", "x")).toBe(nl["error.export.wrong_password"]);
     expect(i18n.errorIn("import", "locked", "x")).toBe(nl["error.locked"]);
-    expect(i18n.errorIn("import", "brand_new_kind", "the core's words")).toBe("Er ging iets mis: the core's words");
+    expect(i18n.errorIn("import", "brand_new_kind" as ErrorKind, "the core's words")).toBe("Er ging iets mis: the core's words");
     i18n.set("en");
   });
 });

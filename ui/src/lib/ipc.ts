@@ -3,12 +3,13 @@
  * bindings.ts, generated from the Rust signatures (src-tauri/src/bindings.rs; `make bindings`);
  * this file re-exports them under the names the components use and adds the few wrappers that
  * give a default, take an object or a callback, or (marked HAND-WRITTEN) call a command the
- * generator cannot describe. Every command rejects with a UiError; none returns a secret.
+ * generator cannot describe. Every command rejects with an AppError; none returns a secret.
  */
 import { Channel, invoke } from "@tauri-apps/api/core";
 import {
   commands,
   DEFAULT_SETTINGS,
+  ERROR_KINDS,
   SETTING_LIMITS,
   type AddedAccount,
   type CameraEvent,
@@ -20,7 +21,7 @@ import {
   type ImportView,
   type ScanReport,
   type TransferProgress,
-  type UiError,
+  type AppError,
 } from "./bindings";
 
 export type {
@@ -52,13 +53,17 @@ export type {
   ScanReport,
   ScreenCaptureView,
   Settings,
-  UiError,
+  AppError,
+  ErrorKind,
   VaultState,
   VaultStatus,
 } from "./bindings";
 
 /** The settings' defaults and largest values, defined once in Rust (src-tauri/src/settings.rs). */
 export { DEFAULT_SETTINGS, SETTING_LIMITS };
+
+/** Every error kind a command can reject with (the `ErrorKind` union), generated from Rust. */
+export { ERROR_KINDS };
 
 export const {
   appInfo,
@@ -91,18 +96,20 @@ export const {
   exportGoogleQr,
 } = commands;
 
-export function isUiError(value: unknown): value is UiError {
+export function isAppError(value: unknown): value is AppError {
   return (
     typeof value === "object" &&
     value !== null &&
-    typeof (value as UiError).kind === "string" &&
-    typeof (value as UiError).message === "string"
+    (ERROR_KINDS as readonly string[]).includes((value as AppError).kind) &&
+    typeof (value as AppError).message === "string"
   );
 }
 
-/** Any rejection as a UiError (a non-command failure becomes `internal`). */
-export function toUiError(e: unknown): UiError {
-  return isUiError(e) ? e : { kind: "internal", message: String(e) };
+/** Any rejection as an AppError (a non-command failure, or an unknown kind, becomes `internal`). */
+export function toAppError(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  const message = (e as { message?: unknown } | null)?.message;
+  return { kind: "internal", message: typeof message === "string" ? message : String(e) };
 }
 
 /** `conflict` means the login exists with another key: ask, then call again with `replace`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import en from "../i18n/en.json";
 import nl from "../i18n/nl.json";
-import type { ImportView, TransferProgress } from "./ipc";
+import type { ErrorKind, ImportView, TransferProgress } from "./ipc";
 import {
   canCommit,
   chooseAll,
@@ -90,8 +90,8 @@ describe("import preview", () => {
   });
 
   it("closes the preview when the app has dropped the import", () => {
-    for (const kind of ["import_outdated", "import_expired", "locked"]) expect(endsImport(kind), kind).toBe(true);
-    for (const kind of ["choice_needed", "replaced_twice", "vault_busy", "wrong_password"]) expect(endsImport(kind), kind).toBe(false);
+    for (const kind of ["import_outdated", "import_expired", "locked"] as const) expect(endsImport(kind), kind).toBe(true);
+    for (const kind of ["choice_needed", "replaced_twice", "vault_busy", "wrong_password"] as const) expect(endsImport(kind), kind).toBe(false);
   });
 
   it("names code types as people know them", () => {
@@ -132,7 +132,7 @@ describe("catalogs for import and export", () => {
   it("explain every reason an entry is skipped, falling back for unknown ones", () => {
     // Entry reasons of the core importers (import/entry.rs, migration.rs, uri.rs) and of the
     // Google export (export/google.rs).
-    const reasons = [
+    const reasons: ErrorKind[] = [
       "unsupported_type",
       "unsupported_algorithm",
       "missing_secret",
@@ -153,7 +153,7 @@ describe("catalogs for import and export", () => {
       expect(reasonKey(reason, en), reason).toBe(`import.reason.${reason}`);
       expect(reasonKey(reason, nl), reason).toBe(`import.reason.${reason}`);
     }
-    expect(reasonKey("something_new", nl)).toBe("import.reason.other");
+    expect(reasonKey("something_new" as ErrorKind, nl)).toBe("import.reason.other");
   });
 
   it("name every import format", () => {

@@ -3,7 +3,7 @@
  * tested: what an import preview adds up to, which conflicts still need a choice, whether an
  * export's confirmation is complete, and which catalog text says what a step is doing.
  */
-import type { Choice, ConflictChoice, ExportConfirm, FileFormat, ImportView, TransferProgress } from "./ipc";
+import type { Choice, ConflictChoice, ErrorKind, ExportConfirm, FileFormat, ImportView, TransferProgress } from "./ipc";
 import type { MessageKey } from "./i18n.svelte";
 
 /**
@@ -11,9 +11,11 @@ import type { MessageKey } from "./i18n.svelte";
  * vault changed since the preview): the screen closes the preview instead of offering a commit
  * that can only fail again.
  */
-export function endsImport(kind: string): boolean {
-  return ["import_outdated", "import_expired", "locked"].includes(kind);
+export function endsImport(kind: ErrorKind): boolean {
+  return IMPORT_ENDING.has(kind);
 }
+
+const IMPORT_ENDING: ReadonlySet<ErrorKind> = new Set<ErrorKind>(["import_outdated", "import_expired", "locked"]);
 
 /** How many accounts of a preview are new, already there (skipped) or need a choice. */
 export interface ImportSummary {
@@ -81,7 +83,7 @@ export function typeLabel(type: string): string {
 export const ROWS_PAGE = 100;
 
 /** The catalog text for a skipped entry's reason; an unknown reason gets the general one. */
-export function reasonKey(reason: string, catalog: Record<string, string>): MessageKey {
+export function reasonKey(reason: ErrorKind, catalog: Record<string, string>): MessageKey {
   const key = `import.reason.${reason}`;
   return (key in catalog ? key : "import.reason.other") as MessageKey;
 }

@@ -125,7 +125,7 @@ fn accounts_to_add(args: &Args) -> Result<(Vec<Account>, Vec<Failed>), CliError>
                         Ok(account) => accounts.push(account),
                         Err(e) => failed.push(Failed {
                             index,
-                            kind: tweestap_core::ErrorKind::kind(&e),
+                            kind: tweestap_core::ErrorKind::kind(&e).as_str(),
                             message: e.to_string(),
                         }),
                     }

@@ -240,7 +240,7 @@ fn skipped_summary(skipped: &[Skipped]) -> String {
     if skipped.is_empty() {
         return String::new();
     }
-    let mut reasons: Vec<&str> = skipped.iter().map(|s| s.reason).collect();
+    let mut reasons: Vec<&str> = skipped.iter().map(|s| s.reason.as_str()).collect();
     reasons.sort_unstable();
     reasons.dedup();
     format!(" ({} skipped: {})", skipped.len(), reasons.join(", "))

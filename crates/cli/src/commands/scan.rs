@@ -153,7 +153,7 @@ pub fn run(args: Args, out: &Output) -> CmdResult {
                     source: &o.source,
                     codes: &[],
                     error: Some(ErrorJson {
-                        kind: e.kind(),
+                        kind: e.kind().as_str(),
                         message: e.to_string(),
                     }),
                 },

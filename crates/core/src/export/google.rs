@@ -1,5 +1,6 @@
 //! Google Authenticator export links and their QR codes (at most ten accounts each).
 
+use crate::error::Kind;
 use zeroize::Zeroizing;
 
 use super::ExportError;
@@ -49,9 +50,9 @@ pub fn google_links(items: &[NewAccount]) -> GoogleLinks {
             Ok(_) => encodable.push(a),
             Err(e) => out.skipped.push(Skipped {
                 reason: match a.kind {
-                    OtpKind::Steam => "unsupported_type",
-                    OtpKind::Totp { period } if period != 30 => "unsupported_period",
-                    _ => "unsupported_digits",
+                    OtpKind::Steam => Kind::UnsupportedType,
+                    OtpKind::Totp { period } if period != 30 => Kind::UnsupportedPeriod,
+                    _ => Kind::UnsupportedDigits,
                 },
                 issuer: a.issuer.clone(),
                 account: a.account.clone(),
@@ -75,7 +76,7 @@ pub fn google_links(items: &[NewAccount]) -> GoogleLinks {
         let alone = encode_migration(std::slice::from_ref(account), &probe);
         if alone.is_ok_and(|l| l.len() > crate::qr::MAX_QR_TEXT) {
             out.skipped.push(Skipped {
-                reason: "too_long",
+                reason: Kind::TooLong,
                 issuer: account.issuer.clone(),
                 account: account.account.clone(),
                 message: "not exported: its names are too long for a QR code".to_string(),

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 use crate::import::{NewAccount, ScryptCost};
 use crate::uri::format_otpauth;
 use crate::vault::{Vault, VaultError};
@@ -62,21 +62,21 @@ pub enum ExportError {
 }
 
 impl ErrorKind for ExportError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            ExportError::NothingToExport(_) => "nothing_to_export",
-            ExportError::PasswordRequired => "password_required",
-            ExportError::InvalidScryptCost(_) => "invalid_kdf_params",
-            ExportError::FileExists { .. } => "file_exists",
+            ExportError::NothingToExport(_) => Kind::NothingToExport,
+            ExportError::PasswordRequired => Kind::PasswordRequired,
+            ExportError::InvalidScryptCost(_) => Kind::InvalidKdfParams,
+            ExportError::FileExists { .. } => Kind::FileExists,
             ExportError::Write { source, .. } => match source.kind() {
-                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => "disk_full",
-                io::ErrorKind::ReadOnlyFilesystem => "read_only",
-                io::ErrorKind::PermissionDenied => "permission_denied",
-                _ => "io",
+                io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => Kind::DiskFull,
+                io::ErrorKind::ReadOnlyFilesystem => Kind::ReadOnly,
+                io::ErrorKind::PermissionDenied => Kind::PermissionDenied,
+                _ => Kind::Io,
             },
-            ExportError::VaultPasswordRequired => "vault_password_required",
-            ExportError::ConfirmationRequired => "confirmation_required",
-            ExportError::Declined => "export_declined",
+            ExportError::VaultPasswordRequired => Kind::VaultPasswordRequired,
+            ExportError::ConfirmationRequired => Kind::ConfirmationRequired,
+            ExportError::Declined => Kind::ExportDeclined,
             ExportError::Vault(e) => e.kind(),
         }
     }

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use super::Skipped;
 use crate::account::{Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, OtpKind};
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 use crate::otp::STEAM_DIGITS;
 use crate::uri::{UriError, parse_secret};
 
@@ -51,7 +51,7 @@ pub(crate) struct RawEntry<'a> {
 impl RawEntry<'_> {
     /// The account, or why the entry is skipped.
     pub fn check(self) -> Result<Account, Skipped> {
-        let skip = |reason: &'static str, message: String| Skipped {
+        let skip = |reason: Kind, message: String| Skipped {
             reason,
             issuer: self.issuer.clone(),
             account: self.account.clone(),
@@ -60,7 +60,7 @@ impl RawEntry<'_> {
         let kind = self.kind.to_ascii_lowercase();
         if !matches!(kind.as_str(), "totp" | "hotp" | "steam") {
             return Err(skip(
-                "unsupported_type",
+                Kind::UnsupportedType,
                 format!(
                     "this entry uses the code type {:?}, which Tweestap does not support; set it up again as a TOTP account if the service allows",
                     shown(self.kind)
@@ -70,7 +70,7 @@ impl RawEntry<'_> {
         let secret = match self.secret.map(|s| parse_secret(s.trim())) {
             None | Some(Err(UriError::MissingSecret)) => {
                 return Err(skip(
-                    "missing_secret",
+                    Kind::MissingSecret,
                     "this entry has no secret key and cannot be imported".to_string(),
                 ));
             }
@@ -93,7 +93,7 @@ impl RawEntry<'_> {
                 Some(a) => a,
                 None if name.eq_ignore_ascii_case("md5") => {
                     return Err(skip(
-                        "unsupported_algorithm",
+                        Kind::UnsupportedAlgorithm,
                         "this entry uses MD5, which no authenticator supports: set up 2FA again for it"
                             .to_string(),
                     ));
@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn reasons_in_order() {
-        let check = |e: RawEntry<'_>| e.check().map_err(|s| s.reason);
+        let check = |e: RawEntry<'_>| e.check().map_err(|s| s.reason.as_str());
         let base = || RawEntry {
             kind: "totp",
             secret: Some("JBSWY3DPEHPK3PXP"),

@@ -4,7 +4,7 @@
 use thiserror::Error;
 
 use super::{Format, Progress};
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 use crate::migration::MigrationError;
 use crate::qr::QrError;
 use crate::vault::VaultError;
@@ -171,30 +171,30 @@ fn incomplete_message(exports: &[Progress]) -> String {
 }
 
 impl ErrorKind for ImportError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            ImportError::UnknownFormat { .. } => "unknown_format",
-            ImportError::PasswordRequired { .. } => "password_required",
-            ImportError::WrongPassword { .. } => "wrong_password",
-            ImportError::Integrity { .. } => "integrity_error",
-            ImportError::Unsupported { .. } => "unsupported_format",
-            ImportError::KdfTooCostly { .. } => "kdf_too_costly",
-            ImportError::MixedFormats { .. } => "mixed_formats",
+            ImportError::UnknownFormat { .. } => Kind::UnknownFormat,
+            ImportError::PasswordRequired { .. } => Kind::PasswordRequired,
+            ImportError::WrongPassword { .. } => Kind::WrongPassword,
+            ImportError::Integrity { .. } => Kind::IntegrityError,
+            ImportError::Unsupported { .. } => Kind::UnsupportedFormat,
+            ImportError::KdfTooCostly { .. } => Kind::KdfTooCostly,
+            ImportError::MixedFormats { .. } => Kind::MixedFormats,
             ImportError::Migration { error, .. } => error.kind(),
-            ImportError::IncompleteExport { .. } => "incomplete_export",
-            ImportError::NoQrCode { .. } => "no_qr_code",
+            ImportError::IncompleteExport { .. } => Kind::IncompleteExport,
+            ImportError::NoQrCode { .. } => Kind::NoQrCode,
             ImportError::Image { error, .. } => error.kind(),
             ImportError::Unreadable { source, .. } => match source.kind() {
-                std::io::ErrorKind::NotFound => "file_not_found",
-                std::io::ErrorKind::PermissionDenied => "permission_denied",
-                _ => "file_unreadable",
+                std::io::ErrorKind::NotFound => Kind::FileNotFound,
+                std::io::ErrorKind::PermissionDenied => Kind::PermissionDenied,
+                _ => Kind::FileUnreadable,
             },
-            ImportError::TooLarge { .. } => "file_too_large",
-            ImportError::NotAFile { .. } => "not_a_file",
-            ImportError::Cancelled => "cancelled",
-            ImportError::ChoiceNeeded => "choice_needed",
-            ImportError::Outdated { .. } => "import_outdated",
-            ImportError::ReplacedTwice { .. } => "replaced_twice",
+            ImportError::TooLarge { .. } => Kind::FileTooLarge,
+            ImportError::NotAFile { .. } => Kind::NotAFile,
+            ImportError::Cancelled => Kind::Cancelled,
+            ImportError::ChoiceNeeded => Kind::ChoiceNeeded,
+            ImportError::Outdated { .. } => Kind::ImportOutdated,
+            ImportError::ReplacedTwice { .. } => Kind::ReplacedTwice,
             ImportError::Vault(e) => e.kind(),
         }
     }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::{Format, ImportError, ImportPreview, NewAccount, Skipped};
 use crate::account::Account;
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 use crate::migration::{
     MigrationBatch, MigrationEntryError, MigrationError, parse_migration_labeled,
 };
@@ -227,7 +227,7 @@ impl GoogleExport {
             match self.add_scanned(link) {
                 Ok(progress) => batch = Some(progress),
                 Err(e) => problems.push(FoundProblem {
-                    kind: e.kind().to_string(),
+                    kind: e.kind(),
                     content: None,
                     message: e.to_string(),
                 }),
@@ -240,7 +240,7 @@ impl GoogleExport {
                 }
             }
             problems.extend(export.skipped.into_iter().map(|s| FoundProblem {
-                kind: s.reason.to_string(),
+                kind: s.reason,
                 content: None,
                 message: s.message,
             }));
@@ -248,14 +248,14 @@ impl GoogleExport {
         // The window explains a code that is not for 2FA from its `content` kind; the message
         // quotes the decoded text, which could hold a key, so it does not go there.
         for p in &mut problems {
-            if p.kind == "not_2fa" {
+            if p.kind == Kind::Not2fa {
                 p.message.clear();
             }
         }
         let no_code = texts.is_empty();
         if no_code {
             problems.push(FoundProblem {
-                kind: "no_code".to_string(),
+                kind: Kind::NoCode,
                 content: None,
                 message: qr::NO_CODE_ADVICE.to_string(),
             });

@@ -31,6 +31,7 @@ mod session;
 mod twofas;
 mod uris;
 
+use crate::error::Kind;
 use std::fmt;
 use std::path::Path;
 
@@ -209,7 +210,7 @@ impl fmt::Debug for ImportOptions<'_> {
 /// `otpauth://` error kind for a line of a link list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Skipped {
-    pub reason: &'static str,
+    pub reason: Kind,
     pub issuer: String,
     pub account: String,
     /// One line a person can act on. Never contains a key.

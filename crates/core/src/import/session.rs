@@ -7,6 +7,7 @@
 //! A door keeps the session between its steps (the app behind a token, ended by a lock) and
 //! reports the progress of slow steps; the rules of each step live here.
 
+use crate::error::Kind;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -67,7 +68,7 @@ pub struct ImportRow {
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SkippedRow {
-    pub reason: &'static str,
+    pub reason: Kind,
     pub issuer: String,
     pub account: String,
 }

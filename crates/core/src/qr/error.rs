@@ -1,6 +1,6 @@
 //! Errors of the QR pipeline: reading an image and decoding it.
 
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 
 /// Why an image could not be read or decoded. Finding no QR code is not an error: the decode
 /// functions then return an empty list.
@@ -52,21 +52,21 @@ pub enum QrError {
 }
 
 impl ErrorKind for QrError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            QrError::FileTooLarge { .. } => "file_too_large",
-            QrError::ImageTooLarge { .. } => "image_too_large",
-            QrError::UnsupportedFormat => "unsupported_image_format",
-            QrError::CorruptImage { .. } => "corrupt_image",
-            QrError::EmptyImage => "empty_image",
+            QrError::FileTooLarge { .. } => Kind::FileTooLarge,
+            QrError::ImageTooLarge { .. } => Kind::ImageTooLarge,
+            QrError::UnsupportedFormat => Kind::UnsupportedImageFormat,
+            QrError::CorruptImage { .. } => Kind::CorruptImage,
+            QrError::EmptyImage => Kind::EmptyImage,
             QrError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
-                "file_not_found"
+                Kind::FileNotFound
             }
             QrError::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
-                "permission_denied"
+                Kind::PermissionDenied
             }
-            QrError::Io { .. } => "file_unreadable",
-            QrError::Decoder { .. } => "decoder_failed",
+            QrError::Io { .. } => Kind::FileUnreadable,
+            QrError::Decoder { .. } => Kind::DecoderFailed,
         }
     }
 

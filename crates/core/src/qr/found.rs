@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::classify::{QrContent, classify, not_2fa_message};
 use crate::account::Account;
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 use crate::link::{Link, parse_link};
 use crate::migration::BatchInfo;
 
@@ -14,7 +14,7 @@ use crate::migration::BatchInfo;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FoundProblem {
-    pub kind: String,
+    pub kind: Kind,
     /// For `not_2fa`: what the code holds instead (`web_link`, `wifi`, `contact`, `binary`, `other`).
     pub content: Option<QrContent>,
     pub message: String,
@@ -40,7 +40,7 @@ pub fn accounts_in<S: AsRef<str>>(texts: &[S]) -> Found {
         let content = classify(text);
         if !content.is_2fa() {
             found.problems.push(FoundProblem {
-                kind: "not_2fa".to_string(),
+                kind: Kind::Not2fa,
                 content: Some(content),
                 message: not_2fa_message(text).unwrap_or_default(),
             });
@@ -56,7 +56,7 @@ pub fn accounts_in<S: AsRef<str>>(texts: &[S]) -> Found {
                     match entry {
                         Ok(account) => push_unique(&mut found.accounts, account),
                         Err(e) => found.problems.push(FoundProblem {
-                            kind: e.kind().to_string(),
+                            kind: e.kind(),
                             content: None,
                             message: e.to_string(),
                         }),
@@ -64,7 +64,7 @@ pub fn accounts_in<S: AsRef<str>>(texts: &[S]) -> Found {
                 }
             }
             Err(e) => found.problems.push(FoundProblem {
-                kind: e.kind().to_string(),
+                kind: e.kind(),
                 content: None,
                 message: e.to_string(),
             }),

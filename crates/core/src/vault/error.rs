@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use crate::error::ErrorKind;
+use crate::error::{ErrorKind, Kind};
 
 /// A failed vault operation. When an operation returns an error, the vault file and its backup
 /// are exactly as they were before the call.
@@ -171,26 +171,26 @@ impl From<crate::crypto::InvalidKdf> for VaultError {
 }
 
 impl ErrorKind for VaultError {
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            VaultError::KeyringMissing { .. } => "keyring_missing",
-            VaultError::KeyringUnavailable { .. } => "keyring_unavailable",
-            VaultError::WrongPassword { .. } => "wrong_password",
-            VaultError::Integrity { .. } => "integrity_error",
-            VaultError::UnsupportedVersion { .. } => "unsupported_version",
-            VaultError::DiskFull { .. } => "disk_full",
-            VaultError::ReadOnly { .. } => "read_only",
-            VaultError::VaultBusy { .. } => "vault_busy",
-            VaultError::VaultNotFound { .. } => "vault_not_found",
-            VaultError::VaultExists { .. } => "vault_exists",
-            VaultError::PasswordRequired { .. } => "password_required",
-            VaultError::KeyringRequired { .. } => "keyring_required",
-            VaultError::NotFound { .. } | VaultError::NoMatch { .. } => "not_found",
-            VaultError::Ambiguous { .. } => "ambiguous",
-            VaultError::VaultChanged { .. } => "vault_changed",
-            VaultError::InvalidKdfParams { .. } => "invalid_kdf_params",
-            VaultError::NoDataDir => "no_data_dir",
-            VaultError::Io { .. } => "io",
+            VaultError::KeyringMissing { .. } => Kind::KeyringMissing,
+            VaultError::KeyringUnavailable { .. } => Kind::KeyringUnavailable,
+            VaultError::WrongPassword { .. } => Kind::WrongPassword,
+            VaultError::Integrity { .. } => Kind::IntegrityError,
+            VaultError::UnsupportedVersion { .. } => Kind::UnsupportedVersion,
+            VaultError::DiskFull { .. } => Kind::DiskFull,
+            VaultError::ReadOnly { .. } => Kind::ReadOnly,
+            VaultError::VaultBusy { .. } => Kind::VaultBusy,
+            VaultError::VaultNotFound { .. } => Kind::VaultNotFound,
+            VaultError::VaultExists { .. } => Kind::VaultExists,
+            VaultError::PasswordRequired { .. } => Kind::PasswordRequired,
+            VaultError::KeyringRequired { .. } => Kind::KeyringRequired,
+            VaultError::NotFound { .. } | VaultError::NoMatch { .. } => Kind::NotFound,
+            VaultError::Ambiguous { .. } => Kind::Ambiguous,
+            VaultError::VaultChanged { .. } => Kind::VaultChanged,
+            VaultError::InvalidKdfParams { .. } => Kind::InvalidKdfParams,
+            VaultError::NoDataDir => Kind::NoDataDir,
+            VaultError::Io { .. } => Kind::Io,
         }
     }
 

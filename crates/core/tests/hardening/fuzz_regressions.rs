@@ -128,7 +128,7 @@ fn backup_records_held_to_the_account_rules() {
     let skipped: Vec<(&str, &str)> = preview
         .skipped
         .iter()
-        .map(|s| (s.account.as_str(), s.reason))
+        .map(|s| (s.account.as_str(), s.reason.as_str()))
         .collect();
     assert_eq!(
         skipped,

@@ -211,7 +211,7 @@ fn otpauth_uri_cases() {
             parse_otpauth(case["input"].as_str().unwrap()),
             expected["error"].as_str(),
         ) {
-            (Err(e), Some(kind)) => failures.eq(id, "error", e.kind(), kind),
+            (Err(e), Some(kind)) => failures.eq(id, "error", e.kind().as_str(), kind),
             (Err(e), None) => {
                 failures.check(false, || format!("{id}: refused: {} ({e})", e.kind()))
             }
@@ -238,7 +238,7 @@ fn migration_cases() {
             expected["error"].as_str(),
         ) {
             (Err(e), Some(kind)) => {
-                failures.eq(id, "error", e.kind(), kind);
+                failures.eq(id, "error", e.kind().as_str(), kind);
                 return;
             }
             (Err(e), None) => {

@@ -279,7 +279,7 @@ fn google_export_skips_what_it_cannot_carry_and_draws_scannable_codes() {
     };
     items.extend([seven, minute, steam].map(NewAccount::from));
     let links = export::google_links(&items);
-    let reasons: Vec<&str> = links.skipped.iter().map(|s| s.reason).collect();
+    let reasons: Vec<&str> = links.skipped.iter().map(|s| s.reason.as_str()).collect();
     assert_eq!(
         reasons,
         [
@@ -1051,7 +1051,7 @@ fn an_export_from_a_window_is_confirmed_by_the_vault_password_or_natively() {
         confirmed,
         file_password,
     };
-    let kind = |c: Confirmation<'_>, v: &Vault| c.check(v).err().map(|e| e.kind());
+    let kind = |c: Confirmation<'_>, v: &Vault| c.check(v).err().map(|e| e.kind().as_str());
     assert_eq!(
         kind(confirm(None, true, None), &vault),
         Some("vault_password_required")
@@ -1106,11 +1106,14 @@ fn file_formats_name_their_files_and_hold_their_password_rules() {
     for format in [FileFormat::Backup, FileFormat::Aegis] {
         assert!(format.encrypted());
         assert_eq!(
-            format.write(&vault, None).err().map(|e| e.kind()),
+            format.write(&vault, None).err().map(|e| e.kind().as_str()),
             Some("password_required")
         );
         assert_eq!(
-            format.write(&vault, Some("")).err().map(|e| e.kind()),
+            format
+                .write(&vault, Some(""))
+                .err()
+                .map(|e| e.kind().as_str()),
             Some("password_required")
         );
     }
@@ -1118,7 +1121,7 @@ fn file_formats_name_their_files_and_hold_their_password_rules() {
         FileFormat::GoogleLinks
             .write(&vault, None)
             .err()
-            .map(|e| e.kind()),
+            .map(|e| e.kind().as_str()),
         Some("nothing_to_export"),
         "Google Authenticator cannot hold a Steam account"
     );

@@ -30,7 +30,7 @@ fn clocked_vault(dir: &TempDir) -> (VaultStore, Arc<MemoryKeyring>, Arc<TestCloc
 }
 
 fn kind(e: VaultError) -> &'static str {
-    e.kind()
+    e.kind().as_str()
 }
 
 #[test]
