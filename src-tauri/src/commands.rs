@@ -5,16 +5,17 @@ use serde::Serialize;
 use specta::Type;
 use tauri::AppHandle;
 use tweestap_core::Account;
+use tweestap_core::display_label;
 use tweestap_core::otp::Clock;
 use tweestap_core::uri;
 use tweestap_core::vault::{
-    AddStatus, CreateOptions, KdfParams, Unlock, Vault, VaultHealth, VaultStore,
+    AddStatus, CodeRow, CreateOptions, KdfParams, Status, Unlock, Vault, VaultHealth, VaultState,
+    VaultStore,
 };
 use zeroize::Zeroizing;
 
 use crate::error::AppError;
 use crate::state::{AppState, blocking_with_state, with_vault};
-use tweestap_core::Kind;
 
 #[derive(Serialize, Type)]
 pub struct AppInfo {
@@ -35,21 +36,7 @@ pub fn app_info() -> AppInfo {
     }
 }
 
-/// Which screen the UI shows.
-#[derive(Serialize, Type, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum VaultState {
-    /// First run: the setup screen.
-    Missing,
-    /// The unlock screen.
-    Locked,
-    /// The code list.
-    Unlocked,
-    /// The vault cannot be read (see `error`; maybe a backup can be restored).
-    Damaged,
-}
-
-/// The vault's state, whether a backup can be restored, and why it is locked or damaged.
+/// The vault's state (see [`Status`]), where it is, and why it is locked or damaged.
 #[derive(Serialize, Type)]
 pub struct VaultStatus {
     pub state: VaultState,
@@ -62,21 +49,21 @@ pub struct VaultStatus {
 }
 
 impl VaultStatus {
-    fn new(state: VaultState, store: Option<&VaultStore>) -> Self {
+    fn new(status: Status, store: &VaultStore) -> Self {
         VaultStatus {
-            state,
-            path: store.map(|s| s.path().display().to_string()),
-            has_keyring_slot: false,
-            has_password_slot: false,
-            error: None,
-            backup_available: store.is_some_and(|s| s.backup_path().exists()),
+            state: status.state,
+            path: Some(store.path().display().to_string()),
+            has_keyring_slot: status.has_keyring_slot,
+            has_password_slot: status.has_password_slot,
+            error: status.problem.map(AppError::from),
+            backup_available: status.backup_available,
         }
     }
 }
 
-/// Reports the vault's state; a vault with a keyring key is opened with it on the way, so
-/// people without a password never see an unlock screen. Runs off the window's thread: the
-/// keyring may take a while (or ask for its own password).
+/// Reports the vault's state; a vault with a keyring key is opened with it on the way (see
+/// [`VaultStore::status_when_closed`]). Runs off the window's thread: the keyring may take a
+/// while (or ask for its own password).
 #[tauri::command]
 #[specta::specta]
 pub async fn vault_status(app: AppHandle) -> Result<VaultStatus, AppError> {
@@ -88,9 +75,14 @@ fn status_now(state: &AppState) -> Result<VaultStatus, AppError> {
     let store = match state.store() {
         Ok(store) => store,
         Err(e) => {
-            let mut status = VaultStatus::new(VaultState::Damaged, None);
-            status.error = Some(e);
-            return Ok(status);
+            return Ok(VaultStatus {
+                state: VaultState::Damaged,
+                path: None,
+                has_keyring_slot: false,
+                has_password_slot: false,
+                error: Some(e),
+                backup_available: false,
+            });
         }
     };
     {
@@ -98,54 +90,23 @@ fn status_now(state: &AppState) -> Result<VaultStatus, AppError> {
         if let Some(vault) = slot.as_mut() {
             // The file may have changed under the open vault (deleted, replaced, damaged): then
             // close it and report what is there now.
-            match vault.refresh() {
-                Ok(()) => {
-                    let info = vault.info();
-                    let mut status = VaultStatus::new(VaultState::Unlocked, Some(store));
-                    status.has_keyring_slot = info.has_keyring_slot;
-                    status.has_password_slot = info.has_password_slot;
-                    return Ok(status);
-                }
-                Err(_) => {
-                    if let Some(v) = slot.take() {
-                        v.lock();
-                    }
-                }
+            if vault.refresh().is_ok() {
+                return Ok(VaultStatus::new(Status::open(store, vault), store));
+            }
+            if let Some(v) = slot.take() {
+                v.lock();
             }
         }
     }
-    if !store.exists() {
-        return Ok(VaultStatus::new(VaultState::Missing, Some(store)));
+    let epoch = state.lock_epoch();
+    let (mut status, opened) = store.status_when_closed(state.locked_by_person());
+    if let Some(vault) = opened
+        && !state.install(vault, epoch)?
+    {
+        // Locked by the person while the keyring opened it.
+        status.state = VaultState::Locked;
     }
-    let info = match store.info() {
-        Ok(info) => info,
-        Err(e) => {
-            let mut status = VaultStatus::new(VaultState::Damaged, Some(store));
-            status.error = Some(e.into());
-            return Ok(status);
-        }
-    };
-    let mut status = VaultStatus::new(VaultState::Locked, Some(store));
-    status.has_keyring_slot = info.has_keyring_slot;
-    status.has_password_slot = info.has_password_slot;
-    if info.has_keyring_slot && !(state.locked_by_person() && info.has_password_slot) {
-        let epoch = state.lock_epoch();
-        match store.unlock(Unlock::Keyring) {
-            Ok(vault) => {
-                if state.install(vault, epoch)? {
-                    status.state = VaultState::Unlocked;
-                }
-            }
-            Err(e) => {
-                let e = AppError::from(e);
-                if e.kind == Kind::IntegrityError {
-                    status.state = VaultState::Damaged;
-                }
-                status.error = Some(e);
-            }
-        }
-    }
-    Ok(status)
+    Ok(VaultStatus::new(status, store))
 }
 
 /// First run: creates the vault with its key in the OS keyring (`use_keyring`) and/or
@@ -235,74 +196,30 @@ fn restore_if_damaged(store: &VaultStore) -> Result<(), AppError> {
     }
 }
 
-/// One row of the code list. Carries the code, never the secret.
-#[derive(Serialize, Type)]
-pub struct CodeView {
-    pub id: String,
-    pub issuer: String,
-    pub account: String,
-    pub favourite: bool,
-    pub code: String,
-    pub next_code: Option<String>,
-    pub period: Option<u32>,
-    pub remaining_s: Option<u32>,
-    /// The (clock-corrected) instant the code was computed for, in Unix milliseconds, so the
-    /// UI can place the countdown ring and tests can reproduce the code.
-    pub at_ms: u64,
-}
-
-/// Current codes of every account, computed at one instant. Re-reads the vault first, so
-/// changes made meanwhile with the `tweestap` command show up.
+/// Current codes of every account, computed at one instant (see [`CodeRow`]). Re-reads the
+/// vault first, so changes made meanwhile with the `tweestap` command show up.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_codes(app: AppHandle) -> Result<Vec<CodeView>, AppError> {
+pub async fn list_codes(app: AppHandle) -> Result<Vec<CodeRow>, AppError> {
     let tray = app.clone();
-    blocking_with_state(&app, move |state| list_codes_now(&tray, state)).await
-}
-
-fn list_codes_now(app: &AppHandle, state: &AppState) -> Result<Vec<CodeView>, AppError> {
-    let at_ms = state.clock().now_unix_ms();
-    let at = at_ms / 1000;
-    let rows = list_rows(state, at, at_ms);
-    let tray_accounts = rows
-        .as_ref()
-        .map(|rows| {
-            rows.iter()
-                .map(|r| {
-                    (
-                        r.id.clone(),
-                        tweestap_core::display_label(&r.issuer, &r.account),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    crate::tray::update_accounts(app, tray_accounts);
-    rows
-}
-
-fn list_rows(state: &AppState, at: u64, at_ms: u64) -> Result<Vec<CodeView>, AppError> {
-    with_vault(state, |vault| {
-        vault.refresh()?;
-        vault
-            .list()
-            .into_iter()
-            .map(|s| {
-                let info = vault.code(&s.id, at)?;
-                Ok(CodeView {
-                    id: s.id,
-                    issuer: s.issuer,
-                    account: s.account,
-                    favourite: s.favourite,
-                    code: info.code,
-                    next_code: info.next_code,
-                    period: info.period,
-                    remaining_s: info.remaining_s,
-                    at_ms,
-                })
-            })
-            .collect()
+    blocking_with_state(&app, move |state| {
+        let at_ms = state.clock().now_unix_ms();
+        let rows = with_vault(state, |vault| {
+            vault.refresh()?;
+            Ok(vault.codes(at_ms)?)
+        });
+        let names = rows.as_ref().map_or_else(
+            |_| Vec::new(),
+            |rows| {
+                rows.iter()
+                    .map(|r| (r.id.clone(), display_label(&r.issuer, &r.account)))
+                    .collect()
+            },
+        );
+        crate::tray::update_accounts(&tray, names);
+        rows
     })
+    .await
 }
 
 /// What adding did: `added`; `unchanged` (already there with the same key); `conflict`
@@ -350,48 +267,16 @@ pub fn add_account(
     })
 }
 
-/// Adds an account typed in by hand: the key in base32 and, under "advanced", the
-/// algorithm, digits, period or HOTP counter (empty means the usual default).
+/// Adds an account typed in by hand (see [`uri::ManualForm`]): the key in base32 and, under
+/// "advanced", the algorithm, digits, period or HOTP counter (empty means the usual default).
 #[tauri::command]
 #[specta::specta]
-#[allow(clippy::too_many_arguments)]
 pub async fn add_account_manual(
-    issuer: String,
-    account: String,
-    secret: String,
-    algorithm: Option<String>,
-    digits: Option<String>,
-    period: Option<String>,
-    counter: Option<String>,
+    entry: uri::ManualForm,
     replace: bool,
     app: AppHandle,
 ) -> Result<AddedAccount, AppError> {
-    let secret = Zeroizing::new(secret);
-    let (issuer, account) = (issuer.trim(), account.trim());
-    if issuer.is_empty() && account.is_empty() {
-        return Err(AppError::new(
-            Kind::NameRequired,
-            "give the account a name: a service or an account name".to_string(),
-        ));
-    }
-    // A field left blank in the form means its default.
-    fn given(v: &Option<String>) -> Option<&str> {
-        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-    }
-    let built = uri::manual_account(&uri::ManualEntry {
-        otp_type: if given(&counter).is_some() {
-            uri::OtpType::Hotp
-        } else {
-            uri::OtpType::Totp
-        },
-        issuer,
-        account,
-        secret: secret.as_str(),
-        algorithm: given(&algorithm),
-        digits: given(&digits),
-        period: given(&period),
-        counter: given(&counter),
-    })?;
+    let built = entry.account()?;
     blocking_with_state(&app, move |state| add_account(state, built, replace)).await
 }
 

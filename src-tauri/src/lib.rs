@@ -10,8 +10,6 @@ mod links;
 mod portal;
 mod scan;
 mod session;
-#[cfg(target_os = "linux")]
-mod session_watch;
 mod settings;
 mod state;
 mod transfer;
@@ -118,10 +116,11 @@ pub fn run() {
         // none of its commands.
         .plugin(tauri_plugin_dialog::init())
         .manage(portal::PracticePortal::default())
+        .manage(scan::Camera::default())
         .manage(state::AppState::new())
         .setup(|app| {
             use tauri::Manager;
-            let settings = settings::SettingsStore::load(app.handle());
+            let settings = settings::load(app.handle());
             let _ = app.state::<state::AppState>().settings.set(settings);
             log::info!("Tweestap {} starting", env!("CARGO_PKG_VERSION"));
             tray::install(app.handle())?;

@@ -37,9 +37,7 @@ pub fn install(app: &AppHandle) {
 
 fn opened(app: &AppHandle, urls: &[String]) {
     let state = app.state::<AppState>();
-    let Ok(found) = report(urls, &state) else {
-        return;
-    };
+    let found = report(urls, &state);
     if let Ok(mut slot) = app.state::<OpenedLink>().0.lock() {
         *slot = Some(found);
     }

@@ -1,125 +1,29 @@
 //! Scanning in the app: the screen, image bytes (file picker, drag-and-drop, paste), the
-//! clipboard and the webcam. Decoded accounts stay in this process as "pending" entries; the
-//! UI sees only their names and adds them by token, so a scanned secret never reaches it.
+//! clipboard and the webcam. Decoded accounts stay in this process as core's pending entries
+//! (`tweestap_core::scan::Pending`); the UI sees only their names and adds them by token, so a
+//! scanned secret never reaches it.
 
-use std::collections::HashMap;
-use std::io::Cursor;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::Serialize;
 use specta::Type;
 use tauri::ipc::{Channel, InvokeBody, Request};
-use tauri::{AppHandle, State, WebviewWindow};
-use tweestap_capture::camera::{
-    self, FrameSource, GeneratedFrames, LiveScan, ScanEvent, ScanOptions,
-};
+use tauri::{AppHandle, Manager, State, WebviewWindow};
+use tweestap_capture::camera::{self, LiveScan, ScanEvent, ScanOptions};
 use tweestap_capture::{CaptureError, file, screen};
-use tweestap_core::Account;
-use tweestap_core::import::{GoogleExport, Progress};
-use tweestap_core::qr::FoundProblem;
-use tweestap_core::qr::image::{DynamicImage, ImageFormat, imageops::FilterType};
-use tweestap_core::vault::AddStatus;
+
+pub use tweestap_core::scan::ScanReport;
 
 use crate::error::AppError;
 use crate::state::{AppState, blocking, blocking_with_state, with_vault};
-use tweestap_core::Kind;
 
-/// Accounts found by the latest scan, by token, until added or replaced by the next scan.
-#[derive(Default)]
-pub struct Pending {
-    accounts: Mutex<HashMap<String, Account>>,
-    next: Mutex<u64>,
-    camera: Mutex<Option<LiveScan>>,
-    /// The codes of a Google Authenticator export scanned so far, until all are there.
-    google: Mutex<GoogleExport>,
-}
-
-impl Pending {
-    /// Forgets the found accounts and a half-scanned export (the vault was locked).
-    pub fn clear(&self) {
-        if let Ok(mut accounts) = self.accounts.lock() {
-            accounts.clear();
-        }
-        if let Ok(mut google) = self.google.lock() {
-            *google = GoogleExport::new();
-        }
-    }
-}
-
-/// One found account, as the UI may see it.
-#[derive(Serialize, Type, Clone)]
-pub struct FoundAccount {
-    pub token: String,
-    pub issuer: String,
-    pub account: String,
-    #[serde(rename = "type")]
-    pub otp_type: &'static str,
-    /// The vault already holds this login (adding offers to replace its key).
-    pub exists: bool,
-}
-
-/// What a scan found: accounts to add, and why other codes gave none. `no_code` is set (with
-/// advice in `problems`) when no QR code was seen at all.
-#[derive(Serialize, Type, Clone)]
-pub struct ScanReport {
-    pub accounts: Vec<FoundAccount>,
-    pub problems: Vec<FoundProblem>,
-    pub no_code: bool,
-    /// Google Authenticator exports split over several codes: "2 of 3 scanned". Their
-    /// accounts are offered once every code has been scanned (in any order, over several
-    /// scans).
-    pub batch: Option<Progress>,
-}
-
-/// Turns decoded texts into a report (see [`GoogleExport::scan`]), keeping the accounts as
+/// Turns decoded texts into a report (see `Pending::report`), keeping the accounts as
 /// pending entries.
-pub fn report(texts: &[String], state: &AppState) -> Result<ScanReport, AppError> {
-    let scanned = state
-        .pending
-        .google
-        .lock()
-        .map_err(|_| poisoned())?
-        .scan(texts);
-    let mut pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
-    let mut next = state.pending.next.lock().map_err(|_| poisoned())?;
-    pending.clear();
+pub fn report(texts: &[String], state: &AppState) -> ScanReport {
     let existing = with_vault(state, |vault| Ok(vault.list())).unwrap_or_default();
-    let mut accounts = Vec::new();
-    for account in scanned.accounts {
-        *next += 1;
-        let token = format!("scan-{}", *next);
-        accounts.push(FoundAccount {
-            token: token.clone(),
-            issuer: account.issuer.clone(),
-            account: account.account.clone(),
-            otp_type: account.kind.type_name(),
-            exists: existing
-                .iter()
-                .any(|s| s.issuer == account.issuer && s.account == account.account),
-        });
-        pending.insert(token, account);
-    }
-    log::info!(
-        "scan: {} texts, {} accounts, problems {:?}",
-        texts.len(),
-        accounts.len(),
-        scanned
-            .problems
-            .iter()
-            .map(|p| p.kind.as_str())
-            .collect::<Vec<_>>()
-    );
-    Ok(ScanReport {
-        accounts,
-        problems: scanned.problems,
-        no_code: scanned.no_code,
-        batch: scanned.batch,
-    })
-}
-
-fn poisoned() -> AppError {
-    AppError::internal("scan state lock poisoned")
+    state.pending.report(texts, &existing)
 }
 
 /// One click: hides this window (so it does not cover the portal's QR code), captures every
@@ -144,7 +48,7 @@ pub async fn scan_screen(
     let monitors = captured?;
     let scans = blocking(move || screen::decode_all(monitors)).await?;
     let texts: Vec<String> = scans.into_iter().flat_map(|s| s.codes).collect();
-    report(&texts, &state)
+    Ok(report(&texts, &state))
 }
 
 /// What the window tells the person next to "Scan screen" before the first scan: on GNOME
@@ -199,7 +103,7 @@ pub async fn scan_image(
     };
     let bytes = bytes.clone();
     let scan = blocking(move || file::scan_bytes("image", &bytes)).await?;
-    report(&scan.codes, &state)
+    Ok(report(&scan.codes, &state))
 }
 
 /// An image on the system clipboard.
@@ -207,7 +111,7 @@ pub async fn scan_image(
 #[specta::specta]
 pub async fn scan_clipboard(state: State<'_, AppState>) -> Result<ScanReport, AppError> {
     let scan = blocking(tweestap_capture::clipboard::scan).await?;
-    report(&scan.codes, &state)
+    Ok(report(&scan.codes, &state))
 }
 
 /// What `add_found` did per token (see `commands::AddedAccount`).
@@ -226,41 +130,26 @@ fn add_found_now(
     replace: bool,
     state: &AppState,
 ) -> Result<Vec<crate::commands::AddedAccount>, AppError> {
-    let accounts: Vec<Account> = {
-        let pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
-        tokens
-            .iter()
-            .map(|t| {
-                pending.get(t).cloned().ok_or_else(|| {
-                    AppError::new(
-                        Kind::ScanExpired,
-                        "this scan result is no longer available; scan again".to_string(),
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?
-    };
-    let added = accounts
+    let added = state
+        .pending
+        .accounts(tokens)?
         .into_iter()
         .map(|account| crate::commands::add_account(state, account, replace))
         .collect::<Result<Vec<_>, _>>()?;
-    // A conflict stays pending: the person may still choose to replace.
-    let mut pending = state.pending.accounts.lock().map_err(|_| poisoned())?;
-    for (t, a) in tokens.iter().zip(&added) {
-        if a.status != AddStatus::Conflict {
-            pending.remove(t);
-        }
-    }
+    let statuses: Vec<_> = added.iter().map(|a| a.status).collect();
+    state.pending.settle(tokens, &statuses);
     Ok(added)
 }
 
 // --- Webcam ---------------------------------------------------------------------------------
 
-/// Frames from image files named in `TWEESTAP_TEST_CAMERA_FRAMES` (colon-separated), offered
-/// as an extra camera: the end-to-end tests' stand-in for a webcam, fed through the same
-/// live pipeline. Unset in normal use.
-const TEST_CAMERA_ENV: &str = "TWEESTAP_TEST_CAMERA_FRAMES";
-const TEST_CAMERA_INDEX: u32 = u32::MAX;
+/// The running live scan, if any (one at a time), numbered so that the thread forwarding a
+/// replaced scan's events stops instead of taking the new scan's.
+#[derive(Default)]
+pub struct Camera {
+    running: Mutex<Option<(u64, LiveScan)>>,
+    started: AtomicU64,
+}
 
 #[derive(Serialize, Type)]
 pub struct CameraView {
@@ -268,31 +157,18 @@ pub struct CameraView {
     pub name: String,
 }
 
+/// The cameras to choose from (see `camera::offered`).
 #[tauri::command]
 #[specta::specta]
 pub async fn camera_list() -> Result<Vec<CameraView>, AppError> {
-    let mut cameras: Vec<CameraView> = match blocking(camera::list).await {
-        Ok(list) => list
-            .into_iter()
-            .map(|c| CameraView {
-                index: c.index,
-                name: c.name,
-            })
-            .collect(),
-        // No camera permission is its own clear message; other failures mean "none here".
-        Err(e) if e.kind == Kind::CameraPermissionDenied => return Err(e),
-        Err(_) => Vec::new(),
-    };
-    if std::env::var_os(TEST_CAMERA_ENV).is_some() {
-        cameras.push(CameraView {
-            index: TEST_CAMERA_INDEX,
-            name: "Test frames".to_string(),
-        });
-    }
-    if cameras.is_empty() {
-        return Err(AppError::from_kind(&CaptureError::NoCamera));
-    }
-    Ok(cameras)
+    let cameras = blocking(camera::offered).await?;
+    Ok(cameras
+        .into_iter()
+        .map(|c| CameraView {
+            index: c.index,
+            name: c.name,
+        })
+        .collect())
 }
 
 /// What the live view receives: preview frames (small JPEGs), the found-it moment with its
@@ -306,21 +182,6 @@ pub enum CameraEvent {
     Error { error: AppError },
 }
 
-fn test_frames() -> Result<Box<dyn FrameSource>, CaptureError> {
-    let paths = std::env::var(TEST_CAMERA_ENV).unwrap_or_default();
-    let frames = paths
-        .split(':')
-        .filter(|p| !p.is_empty())
-        .map(|p| file::load(std::path::Path::new(p)))
-        .collect::<Result<Vec<_>, _>>()?;
-    if frames.is_empty() {
-        return Err(CaptureError::NoCamera);
-    }
-    Ok(Box::new(
-        GeneratedFrames::new(frames).paced(Duration::from_millis(33)),
-    ))
-}
-
 /// Starts the live scan of camera `index`; events arrive on `events` until a code is found,
 /// the camera fails, or `camera_stop` is called. Off the window's thread: replacing a running
 /// scan waits for its camera to close.
@@ -331,64 +192,63 @@ pub async fn camera_start(
     events: Channel<CameraEvent>,
     app: AppHandle,
 ) -> Result<(), AppError> {
-    let pump = app.clone();
-    blocking_with_state(&app, move |state| start_camera(index, events, pump, state)).await
-}
-
-fn start_camera(
-    index: u32,
-    events: Channel<CameraEvent>,
-    app: AppHandle,
-    state: &AppState,
-) -> Result<(), AppError> {
-    let opts = ScanOptions {
-        preview: true,
-        stop_on_first: true,
-    };
-    let live = if index == TEST_CAMERA_INDEX && std::env::var_os(TEST_CAMERA_ENV).is_some() {
-        LiveScan::start(test_frames, opts)
-    } else {
-        LiveScan::start_camera(index, opts)
-    };
-    {
-        let mut slot = state.pending.camera.lock().map_err(|_| poisoned())?;
+    blocking(move || {
+        let live = camera::start(
+            index,
+            ScanOptions {
+                preview: true,
+                stop_on_first: true,
+            },
+        );
+        let camera = app.state::<Camera>();
+        let id = camera.started.fetch_add(1, Ordering::SeqCst) + 1;
         // Starting again replaces (and stops) a running scan.
-        *slot = Some(live);
-    }
-    std::thread::Builder::new()
-        .name("tweestap-camera-events".to_string())
-        .spawn(move || pump_camera_events(app, events))
-        .map_err(|e| AppError::internal(format!("cannot start the camera thread: {e}")))?;
-    Ok(())
+        *camera.running.lock().map_err(|_| poisoned())? = Some((id, live));
+        std::thread::Builder::new()
+            .name("tweestap-camera-events".to_string())
+            .spawn(move || pump_camera_events(app, events, id))
+            .map_err(|e| AppError::internal(format!("cannot start the camera thread: {e}")))?;
+        Ok::<_, AppError>(())
+    })
+    .await
 }
 
-/// Forwards the live scan's events to the UI until it ends or is stopped.
-fn pump_camera_events(app: tauri::AppHandle, events: Channel<CameraEvent>) {
-    use tauri::Manager;
-    let state = app.state::<AppState>();
+fn poisoned() -> AppError {
+    AppError::internal("camera state lock poisoned")
+}
+
+/// Forwards live scan `id`'s events to the UI until it ends, is stopped or is replaced.
+fn pump_camera_events(app: AppHandle, events: Channel<CameraEvent>, id: u64) {
+    let camera = app.state::<Camera>();
     loop {
         let event = {
-            let Ok(slot) = state.pending.camera.lock() else {
+            let Ok(slot) = camera.running.lock() else {
                 return;
             };
-            let Some(live) = slot.as_ref() else { return };
+            let Some((_, live)) = slot.as_ref().filter(|(running, _)| *running == id) else {
+                return;
+            };
             live.recv_timeout(Duration::from_millis(50))
         };
         let out = match event {
             Ok(ScanEvent::Started { source }) => CameraEvent::Started { source },
-            Ok(ScanEvent::Frame { frame, .. }) => match frame.and_then(|f| preview_jpeg(&f)) {
-                Some(jpeg_base64) => CameraEvent::Frame { jpeg_base64 },
-                None => continue,
-            },
+            Ok(ScanEvent::Frame { frame, .. }) => {
+                match frame.and_then(|f| camera::preview_jpeg(&f)) {
+                    // Core's codec: about 0.6 ms for a 40 KB frame in a debug build.
+                    Some(jpeg) => CameraEvent::Frame {
+                        jpeg_base64: tweestap_core::base64::encode(&jpeg),
+                    },
+                    None => continue,
+                }
+            }
             Ok(ScanEvent::Found { codes, .. }) => {
-                stop_camera(&state);
-                match report(&codes, &state) {
-                    Ok(report) => CameraEvent::Found { report },
-                    Err(error) => CameraEvent::Error { error },
+                stop_camera(&camera, Some(id));
+                CameraEvent::Found {
+                    report: report(&codes, &app.state::<AppState>()),
                 }
             }
             Ok(ScanEvent::Error(e)) => {
-                stop_camera(&state);
+                stop_camera(&camera, Some(id));
                 CameraEvent::Error {
                     error: AppError::from_kind(&e),
                 }
@@ -403,9 +263,14 @@ fn pump_camera_events(app: tauri::AppHandle, events: Channel<CameraEvent>) {
     }
 }
 
-fn stop_camera(state: &AppState) {
-    let live = state.pending.camera.lock().ok().and_then(|mut s| s.take());
-    if let Some(live) = live {
+/// Stops live scan `id` (`None`: whichever runs), waiting for its thread.
+fn stop_camera(camera: &Camera, id: Option<u64>) {
+    let live = camera
+        .running
+        .lock()
+        .ok()
+        .and_then(|mut slot| slot.take_if(|(running, _)| id.is_none_or(|id| id == *running)));
+    if let Some((_, live)) = live {
         live.stop();
     }
 }
@@ -415,28 +280,9 @@ fn stop_camera(state: &AppState) {
 #[tauri::command]
 #[specta::specta]
 pub async fn camera_stop(app: AppHandle) -> Result<(), AppError> {
-    blocking_with_state(&app, |state| {
-        stop_camera(state);
-        Ok(())
+    blocking(move || {
+        stop_camera(&app.state::<Camera>(), None);
+        Ok::<_, AppError>(())
     })
     .await
-}
-
-/// A frame as a small JPEG for the live preview (640 px wide at most).
-fn preview_jpeg(frame: &DynamicImage) -> Option<String> {
-    let small = if frame.width() > 640 {
-        frame.resize(
-            640,
-            640 * frame.height() / frame.width().max(1),
-            FilterType::Triangle,
-        )
-    } else {
-        frame.clone()
-    };
-    let mut out = Cursor::new(Vec::new());
-    DynamicImage::ImageRgb8(small.to_rgb8())
-        .write_to(&mut out, ImageFormat::Jpeg)
-        .ok()?;
-    // Core's codec: about 0.6 ms for a 40 KB frame in a debug build, a few frames a second.
-    Some(tweestap_core::base64::encode(&out.into_inner()))
 }

@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use tauri::{AppHandle, Emitter, Manager};
 
+use tweestap_core::settings::auto_lock_after;
+
 use crate::state::AppState;
 
 /// When the person was last active (a part of [`AppState`]).
@@ -46,19 +48,6 @@ impl Session {
             .lock()
             .map(|last| last.elapsed())
             .unwrap_or_default()
-    }
-}
-
-/// How long the vault may stay unlocked without activity; `None` for never.
-pub fn auto_lock_after(minutes: u32, override_seconds: Option<&str>) -> Option<Duration> {
-    let setting = (minutes > 0).then(|| Duration::from_secs(u64::from(minutes) * 60));
-    let shorter = override_seconds
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .filter(|&s| s > 0)
-        .map(Duration::from_secs);
-    match (setting, shorter) {
-        (Some(setting), Some(shorter)) => Some(setting.min(shorter)),
-        (setting, _) => setting,
     }
 }
 
@@ -112,7 +101,10 @@ pub fn start(app: &AppHandle) {
         log::error!("the auto-lock timer could not start: {e}");
     }
     #[cfg(target_os = "linux")]
-    crate::session_watch::start(app);
+    {
+        let app = app.clone();
+        tweestap_capture::lock_signals::watch(move |why| lock(&app, why));
+    }
 }
 
 /// The window reports the person's input (at most every few seconds).
@@ -120,27 +112,4 @@ pub fn start(app: &AppHandle) {
 #[specta::specta]
 pub fn report_activity(state: tauri::State<'_, AppState>) {
     state.session.touch();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::auto_lock_after;
-    use std::time::Duration;
-
-    #[test]
-    fn auto_lock_time_from_the_setting_and_the_shorter_test_override() {
-        assert_eq!(auto_lock_after(0, None), None);
-        assert_eq!(auto_lock_after(5, None), Some(Duration::from_secs(300)));
-        assert_eq!(auto_lock_after(5, Some("3")), Some(Duration::from_secs(3)));
-        // The override never makes it later, nor switches on a lock the person switched off.
-        assert_eq!(
-            auto_lock_after(1, Some("600")),
-            Some(Duration::from_secs(60))
-        );
-        assert_eq!(auto_lock_after(0, Some("3")), None);
-        assert_eq!(
-            auto_lock_after(5, Some("x")),
-            Some(Duration::from_secs(300))
-        );
-    }
 }

@@ -4,14 +4,14 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use tauri::{AppHandle, Manager};
 
 use tweestap_core::otp::SystemClock;
+use tweestap_core::scan::Pending;
 use tweestap_core::vault::{Vault, VaultStore};
 
 use crate::clipboard::CodeClipboard;
 use crate::error::AppError;
-use crate::scan::Pending;
 use crate::session::Session;
-use crate::settings::SettingsStore;
 use crate::transfer::Transfers;
+use tweestap_core::settings::SettingsStore;
 
 /// The app's one vault: where it lives and, while unlocked, the open vault (its key and
 /// secrets stay in this process and are wiped when it is locked or the app exits).
@@ -24,7 +24,7 @@ pub struct AppState {
     pub opening: Mutex<()>,
     /// Counts the person's locks: a vault opened while one happened is not put in place.
     lock_epoch: AtomicU64,
-    /// Accounts found by scanning, waiting to be added, and the running webcam scan.
+    /// Accounts found by scanning, waiting to be added.
     pub pending: Pending,
     /// The import being previewed (its files and keys), until committed or cancelled.
     pub transfers: Transfers,

@@ -16,26 +16,22 @@
 //! the window stays responsive and keeps showing codes meanwhile.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use specta::Type;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State, WebviewWindow};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
-use tweestap_core::base64;
-use tweestap_core::civil::civil_from_days;
-use tweestap_core::export;
-use tweestap_core::import::{self, ImportError, SkippedRow, Source};
+use tweestap_core::civil::utc_date;
+use tweestap_core::export::{self, Confirmation, GoogleQrView};
+use tweestap_core::import::{self, Held, ImportError, Source};
 use tweestap_core::otp::Clock;
 use tweestap_core::vault::Vault;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::desktop;
 use crate::error::AppError;
 use crate::state::{AppState, blocking, with_vault};
-use tweestap_core::Kind;
 
 /// Debug builds only (the end-to-end suite runs `tauri build --debug`; release builds have no
 /// such hook): WebDriver cannot drive a native dialog. When this is set, it names a file that
@@ -89,62 +85,24 @@ fn still_open(state: &AppState, epoch: u64) -> Result<(), AppError> {
     }
 }
 
-/// The import being previewed: its files (wiped when dropped) and, once read, what they hold.
-#[derive(Default)]
-pub struct Transfers {
-    import: Mutex<Option<PendingImport>>,
-    next: AtomicU64,
-}
+/// The import being previewed (see [`import::Pending`]), with the lock epoch it began in: a
+/// lock since then ends it.
+pub type Transfers = import::Pending<u64>;
 
-struct PendingImport {
-    token: String,
-    /// The lock epoch when the import began: a lock since then ends it.
-    epoch: u64,
-    session: import::Session,
-}
+type PendingImport = Held<u64>;
 
-impl Transfers {
-    /// Forgets a pending import (cancel, or the vault was locked).
-    pub fn clear(&self) {
-        if let Ok(mut slot) = self.import.lock() {
-            *slot = None;
-        }
-    }
-
-    fn slot(&self) -> Result<std::sync::MutexGuard<'_, Option<PendingImport>>, AppError> {
-        self.import
-            .lock()
-            .map_err(|_| AppError::internal("import state lock poisoned"))
-    }
-
-    /// Takes the pending import named `token` (`import_expired` when there is none).
-    fn take(&self, token: &str) -> Result<PendingImport, AppError> {
-        let mut slot = self.slot()?;
-        match slot.take() {
-            Some(p) if p.token == token => Ok(p),
-            other => {
-                *slot = other;
-                Err(expired())
-            }
-        }
-    }
-
-    /// Keeps `pending` for the next step, unless the vault was locked since it began (then it
-    /// is dropped, its keys wiped, and the answer is `locked`). The epoch is read while the slot
-    /// is held: a lock that comes after clears the slot once this returns.
-    fn put(&self, state: &AppState, pending: PendingImport) -> Result<(), AppError> {
-        let mut slot = self.slot()?;
-        still_open(state, pending.epoch)?;
-        *slot = Some(pending);
+/// Keeps `pending` for the next step, unless the vault was locked since it began (then it is
+/// dropped, its keys wiped, and the answer is `locked`). The epoch is read while the slot is
+/// held: a lock that comes after clears the slot once this returns.
+fn keep(state: &AppState, pending: PendingImport) -> Result<(), AppError> {
+    if state
+        .transfers
+        .keep(pending, |&epoch| state.lock_epoch() == epoch)
+    {
         Ok(())
+    } else {
+        Err(AppError::locked())
     }
-}
-
-fn expired() -> AppError {
-    AppError::new(
-        Kind::ImportExpired,
-        "this import is no longer open; choose the file again",
-    )
 }
 
 /// What a slow step is doing, for the progress line.
@@ -281,20 +239,15 @@ pub async fn import_pick(
     let Some(token) = token else {
         // One import at a time: a new file replaces (and wipes) an unfinished one.
         transfers.clear();
-        let n = transfers.next.fetch_add(1, Ordering::SeqCst) + 1;
         let vault = vault_handle(&state)?;
         let checking = checking(&events);
         let (session, view) = blocking(move || {
             import::Session::open(source, &vault, checking).map_err(AppError::from)
         })
         .await?;
-        let pending = PendingImport {
-            token: format!("import-{n}"),
-            epoch,
-            session,
-        };
+        let pending = transfers.begin(session, epoch);
         let view = view_of(&pending, view);
-        transfers.put(&state, pending)?;
+        keep(&state, pending)?;
         return Ok(Some(view));
     };
     let earlier = transfers.take(&token)?;
@@ -305,7 +258,7 @@ pub async fn import_pick(
         .await?;
     let view = result.map(|view| view_of(&pending, view));
     // Joined or not (the new file did not fit), the import stays open.
-    transfers.put(&state, pending)?;
+    keep(&state, pending)?;
     view.map(Some)
 }
 
@@ -328,7 +281,7 @@ pub async fn import_password(
         })
         .await?;
     let view = result.map(|view| view_of(&pending, view));
-    state.transfers.put(&state, pending)?;
+    keep(&state, pending)?;
     view
 }
 
@@ -351,7 +304,7 @@ pub async fn import_commit(
     let mut vault = match vault {
         Ok(v) => v,
         Err(e) => {
-            state.transfers.put(&state, pending)?;
+            keep(&state, pending)?;
             return Err(e);
         }
     };
@@ -360,7 +313,7 @@ pub async fn import_commit(
     let (pending, result) = blocking(move || {
         // The handle is a copy: a lock while this waited for its thread must stop it here,
         // before the write (a lock during the write itself comes after it).
-        if let Err(e) = still_open(&app.state::<AppState>(), pending.epoch) {
+        if let Err(e) = still_open(&app.state::<AppState>(), pending.extra) {
             return Ok((pending, Err((e, false))));
         }
         let result = pending.session.commit(&mut vault, &choices);
@@ -373,7 +326,7 @@ pub async fn import_commit(
         Ok(done) => Ok(done),
         Err((e, true)) => Err(e),
         Err((e, false)) => {
-            state.transfers.put(&state, pending)?;
+            keep(&state, pending)?;
             Err(e)
         }
     }
@@ -389,29 +342,17 @@ pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), Ap
 
 // --- Export ---------------------------------------------------------------------------------
 
-/// The person's confirmation of an export (see [`export::Confirmation`]). The passwords are
-/// wiped when this is dropped, on every path.
-#[derive(Deserialize, Type, Zeroize, ZeroizeOnDrop)]
-pub struct ExportConfirm {
-    pub vault_password: Option<String>,
-    pub confirmed: bool,
-    pub file_password: Option<String>,
-}
-
-impl ExportConfirm {
-    /// Checks the confirmation against the vault, off the IPC thread (Argon2id for a password).
-    async fn check(self, vault: Vault) -> Result<(Vault, export::Consent), AppError> {
-        blocking(move || {
-            let consent = export::Confirmation {
-                vault_password: self.vault_password.as_deref(),
-                confirmed: self.confirmed,
-                file_password: self.file_password.as_deref(),
-            }
-            .check(&vault)?;
-            Ok::<_, AppError>((vault, consent))
-        })
-        .await
-    }
+/// Checks the person's confirmation against the vault (see [`Confirmation::check`]), off the
+/// IPC thread (Argon2id for a password).
+async fn check_confirmation(
+    confirm: Confirmation,
+    vault: Vault,
+) -> Result<(Vault, export::Consent), AppError> {
+    blocking(move || {
+        let consent = confirm.check(&vault)?;
+        Ok::<_, AppError>((vault, consent))
+    })
+    .await
 }
 
 /// For a vault opened by the keyring alone, where no password confirmed the export (see
@@ -463,12 +404,12 @@ pub struct ExportDone {
 }
 
 /// Exports every account to a file the person names in the save dialog, after the
-/// confirmation (see [`ExportConfirm`]). `null` when the dialog was cancelled.
+/// confirmation (see [`Confirmation`]). `null` when the dialog was cancelled.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_file(
     format: export::FileFormat,
-    confirm: ExportConfirm,
+    confirm: Confirmation,
     title: String,
     events: Channel<TransferProgress>,
     app: AppHandle,
@@ -478,17 +419,12 @@ pub async fn export_file(
     let epoch = state.lock_epoch();
     let vault = vault_handle(&state)?;
     report(&events, TransferProgress::ConfirmingPassword);
-    let (vault, consent) = confirm.check(vault).await?;
+    let (vault, consent) = check_confirmation(confirm, vault).await?;
     format.check_password(consent.file_password.as_deref().map(String::as_str))?;
     confirm_natively(&app, &window, &consent).await?;
     still_open(&state, epoch)?;
-    let today = {
-        let days = state.clock().now_unix() / 86_400;
-        let (y, m, d) = civil_from_days(days as i64);
-        format!("{y:04}-{m:02}-{d:02}")
-    };
     let dialog = Dialog::Save {
-        file_name: format.file_name(&today),
+        file_name: format.file_name(&utc_date(state.clock().now_unix())),
     };
     let Some(path) = choose_path(&app, &window, dialog, title).await? else {
         return Ok(None);
@@ -521,45 +457,24 @@ pub async fn export_file(
     .map(Some)
 }
 
-/// The Google Authenticator export as QR codes, to scan with a phone one after another.
-#[derive(Serialize, Type)]
-pub struct GoogleQrView {
-    /// `data:image/png;base64,…`, one per code, in order. They carry the keys.
-    pub qr_codes: Vec<String>,
-    /// Accounts in the codes.
-    pub accounts: usize,
-    /// Accounts Google Authenticator cannot hold (Steam, 7 digits, periods other than 30 s).
-    pub skipped: Vec<SkippedRow>,
-}
-
 /// The vault's accounts as Google Authenticator export QR codes (at most ten accounts each),
-/// after the confirmation (see [`ExportConfirm`]). The one command whose result carries keys.
+/// after the confirmation (see [`Confirmation`]). The one command whose result carries keys.
 #[tauri::command]
 #[specta::specta]
 pub async fn export_google_qr(
-    confirm: ExportConfirm,
+    confirm: Confirmation,
     app: AppHandle,
     window: WebviewWindow,
     state: State<'_, AppState>,
 ) -> Result<GoogleQrView, AppError> {
     let epoch = state.lock_epoch();
     let vault = vault_handle(&state)?;
-    let (vault, consent) = confirm.check(vault).await?;
+    let (vault, consent) = check_confirmation(confirm, vault).await?;
     confirm_natively(&app, &window, &consent).await?;
     blocking(move || {
         // No keys for a window whose vault was locked meanwhile.
         still_open(&app.state::<AppState>(), epoch)?;
-        let items = export::items(&vault);
-        let links = export::google_export(&items)?;
-        let qr_codes = export::google_qr_codes(&links)
-            .iter()
-            .map(|png| format!("data:image/png;base64,{}", base64::encode(png)))
-            .collect();
-        Ok::<_, AppError>(GoogleQrView {
-            qr_codes,
-            accounts: links.accounts,
-            skipped: links.skipped.iter().map(SkippedRow::from).collect(),
-        })
+        Ok::<_, AppError>(export::google_qr_view(&vault)?)
     })
     .await
 }
@@ -568,7 +483,7 @@ pub async fn export_google_qr(
 mod tests {
     use super::*;
 
-    fn pending(epoch: u64) -> PendingImport {
+    fn pending(state: &AppState) -> PendingImport {
         use std::sync::Arc;
         use tweestap_core::vault::{CreateOptions, MemoryKeyring, VaultStore};
         let dir = std::env::temp_dir().join(format!("tweestap-transfer-{}", std::process::id()));
@@ -578,54 +493,30 @@ mod tests {
         let links = Source::new("links.txt", b"otpauth://totp/A?secret=AAAA".to_vec());
         let (session, _) = import::Session::open(links, &vault, |_| {}).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        PendingImport {
-            token: "import-1".to_string(),
-            epoch,
-            session,
-        }
+        state.transfers.begin(session, state.lock_epoch())
     }
 
     #[test]
     fn an_import_taken_before_a_lock_is_not_kept_after_it() {
         let state = AppState::new();
-        state
-            .transfers
-            .put(&state, pending(state.lock_epoch()))
-            .unwrap();
+        let first = pending(&state);
+        let token = first.token.clone();
+        keep(&state, first).unwrap();
         // A command takes it and awaits its work; meanwhile the person locks the vault.
-        let taken = state.transfers.take("import-1").unwrap();
+        let taken = state.transfers.take(&token).unwrap();
         state.lock_by_person();
-        assert_eq!(
-            state.transfers.put(&state, taken).unwrap_err().kind,
-            "locked"
-        );
+        assert_eq!(keep(&state, taken).unwrap_err().kind, "locked");
         assert_eq!(
             state
                 .transfers
-                .take("import-1")
+                .take(&token)
                 .err()
-                .map(|e| e.kind.to_string()),
+                .map(|e| AppError::from(e).kind.to_string()),
             Some("import_expired".to_string()),
             "the import (and its keys) is gone"
         );
         assert_eq!(still_open(&state, 0).unwrap_err().kind, "locked");
         still_open(&state, state.lock_epoch()).unwrap();
-    }
-
-    #[test]
-    fn export_passwords_are_wiped_on_every_path() {
-        // Dropped after an early return too, not only when check() gets to the end.
-        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
-        wiped_on_drop::<ExportConfirm>();
-        let mut confirm = ExportConfirm {
-            vault_password: Some("vault password".to_string()),
-            confirmed: true,
-            file_password: Some("file password".to_string()),
-        };
-        confirm.zeroize();
-        assert_eq!(confirm.vault_password, None);
-        assert_eq!(confirm.file_password, None);
-        assert!(!confirm.confirmed);
     }
 
     #[test]

@@ -36,44 +36,28 @@ fn toggle_main_window(app: &AppHandle) {
 /// Labels come from the UI's catalogs, in the person's language (`desktop::language`).
 fn build_menu(app: &AppHandle, accounts: &[(String, String)]) -> tauri::Result<Menu<Wry>> {
     let language = crate::desktop::language(app);
-    let text = |key: &str| crate::desktop::text(language, key);
-    let mut copy = SubmenuBuilder::new(app, text("tray.copy"));
+    let item =
+        |id: String, label: &str, enabled| MenuItem::with_id(app, id, label, enabled, None::<&str>);
+    let entry = |id: &str| {
+        item(
+            id.to_string(),
+            &crate::desktop::text(language, &format!("tray.{id}")),
+            true,
+        )
+    };
+    let mut copy = SubmenuBuilder::new(app, crate::desktop::text(language, "tray.copy"));
     if accounts.is_empty() {
-        copy = copy.item(&MenuItem::with_id(app, "none", "—", false, None::<&str>)?);
+        copy = copy.item(&item("none".to_string(), "—", false)?);
     }
     for (id, label) in accounts {
-        copy = copy.item(&MenuItem::with_id(
-            app,
-            format!("{COPY_PREFIX}{id}"),
-            label,
-            true,
-            None::<&str>,
-        )?);
+        copy = copy.item(&item(format!("{COPY_PREFIX}{id}"), label, true)?);
     }
     MenuBuilder::new(app)
-        .item(&MenuItem::with_id(
-            app,
-            "toggle",
-            text("tray.toggle"),
-            true,
-            None::<&str>,
-        )?)
+        .item(&entry("toggle")?)
         .item(&copy.build()?)
-        .item(&MenuItem::with_id(
-            app,
-            "lock",
-            text("tray.lock"),
-            true,
-            None::<&str>,
-        )?)
+        .item(&entry("lock")?)
         .separator()
-        .item(&MenuItem::with_id(
-            app,
-            "quit",
-            text("tray.quit"),
-            true,
-            None::<&str>,
-        )?)
+        .item(&entry("quit")?)
         .build()
 }
 
@@ -94,8 +78,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
                 _ => {
                     if let Some(account) = id.strip_prefix(COPY_PREFIX) {
                         let state = app.state::<AppState>();
-                        let _ =
-                            crate::clipboard::copy_code(account.to_string(), app.clone(), state);
+                        let _ = crate::clipboard::copy_code(account.to_string(), state);
                     }
                 }
             }

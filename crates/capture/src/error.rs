@@ -70,8 +70,8 @@ pub enum CaptureError {
     /// The clipboard holds no image.
     #[error("the clipboard holds no image; copy the QR code image (or the otpauth:// link) first")]
     ClipboardNoImage,
-    /// The clipboard could not be read.
-    #[error("the clipboard could not be read: {detail}")]
+    /// The clipboard could not be read or written.
+    #[error("the clipboard could not be used: {detail}")]
     ClipboardUnavailable { detail: String },
 
     /// Reading or decoding an image failed (files, and captured pixels that broke a limit).

@@ -5,8 +5,9 @@
 //!   Screenshot interface in every Wayland session, chosen by [`desktop`]).
 //! - [`camera`]: live webcam frames (nokhwa) behind the [`camera::FrameSource`] trait, decoded
 //!   on a worker thread.
-//! - [`clipboard`]: an image on the clipboard (arboard).
+//! - [`clipboard`]: an image on the clipboard to scan, and copying codes (arboard).
 //! - [`file`]: image files (PNG, JPEG, GIF, BMP, WebP) with size limits.
+//! - `lock_signals` (Linux): the desktop's screen-lock and sleep signals on D-Bus.
 
 #[cfg(target_os = "linux")]
 mod app_id;
@@ -15,6 +16,8 @@ pub mod clipboard;
 pub mod desktop;
 mod error;
 pub mod file;
+#[cfg(target_os = "linux")]
+pub mod lock_signals;
 #[cfg(target_os = "linux")]
 mod portal;
 pub mod screen;

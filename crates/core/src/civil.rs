@@ -27,12 +27,18 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `YYYY-MM-DD` (UTC) for Unix seconds: a date in a file name.
+pub fn utc_date(unix_s: u64) -> String {
+    let (y, m, d) = civil_from_days((unix_s / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds, for people (logs and lists).
 pub fn utc_text(unix_s: u64) -> String {
-    let (days, rest) = (unix_s / 86_400, unix_s % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
+    let rest = unix_s % 86_400;
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        "{} {:02}:{:02}:{:02} UTC",
+        utc_date(unix_s),
         rest / 3600,
         rest / 60 % 60,
         rest % 60
@@ -58,5 +64,6 @@ mod tests {
     fn utc_text_for_people() {
         assert_eq!(super::utc_text(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(super::utc_text(1_764_758_100), "2025-12-03 10:35:00 UTC");
+        assert_eq!(super::utc_date(1_764_758_100), "2025-12-03");
     }
 }

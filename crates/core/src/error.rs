@@ -122,6 +122,9 @@ kinds! {
     VaultNotFound = "vault_not_found",
     VaultPasswordRequired = "vault_password_required",
     WrongPassword = "wrong_password",
+    ImportExpired = "import_expired",
+    NameRequired = "name_required",
+    ScanExpired = "scan_expired",
     // Reasons an import or export skips an entry (besides the error kinds above).
     TooLong = "too_long",
     UnsupportedDigits = "unsupported_digits",
@@ -129,13 +132,10 @@ kinds! {
     UnsupportedType = "unsupported_type",
     // Raised by the desktop app itself (src-tauri), never by the core or the CLI.
     ClockCheckOff = "clock_check_off",
-    ImportExpired = "import_expired",
     InvalidSetting = "invalid_setting",
     InvalidShortcut = "invalid_shortcut",
     Locked = "locked",
-    NameRequired = "name_required",
     PortalFailed = "portal_failed",
-    ScanExpired = "scan_expired",
     ShortcutNotOnWayland = "shortcut_not_on_wayland",
     ShortcutUnavailable = "shortcut_unavailable",
     VaultHealthy = "vault_healthy",

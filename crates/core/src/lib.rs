@@ -18,6 +18,8 @@ pub mod otp;
 mod percent;
 pub mod qr;
 mod radix;
+pub mod scan;
+pub mod settings;
 pub mod uri;
 pub mod vault;
 pub mod view;

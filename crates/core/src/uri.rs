@@ -5,8 +5,9 @@
 //! then period (totp) or counter (hotp). [`build_account`] is the second half on its own, so
 //! a key typed with flags (CLI `--secret --digits …`) is validated by exactly the same rules.
 
+use serde::Deserialize;
 use thiserror::Error;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::account::{Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, OtpKind, Secret};
 use crate::base32::{self, Base32Error};
@@ -57,6 +58,8 @@ pub enum UriError {
         "the names in this link are too long: written back as a link it would be {0} bytes (at most 16384); shorten the issuer or account name"
     )]
     NamesTooLong(usize),
+    #[error("give the account a name: a service or an account name")]
+    NameRequired,
 }
 
 impl ErrorKind for UriError {
@@ -73,6 +76,7 @@ impl ErrorKind for UriError {
             UriError::MissingCounter => Kind::MissingCounter,
             UriError::InvalidCounter(_) => Kind::InvalidCounter,
             UriError::TooLong(_) | UriError::NamesTooLong(_) => Kind::LinkTooLong,
+            UriError::NameRequired => Kind::NameRequired,
         }
     }
 }
@@ -149,6 +153,51 @@ pub fn manual_account(entry: &ManualEntry<'_>) -> Result<Account, UriError> {
     let mut account = build_account(entry.otp_type, "", &params)?;
     account.account = entry.account.to_owned();
     Ok(account)
+}
+
+/// An account typed into a window's form. Unlike the CLI's flags (where `--digits ''` is
+/// `invalid_digits`), a blank field means the usual default; a counter makes it HOTP; and it
+/// needs a name (`name_required`). The key is wiped when this is dropped.
+#[derive(Deserialize, Zeroize, ZeroizeOnDrop)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+// The name the app's bindings give it.
+#[serde(rename = "ManualAccount")]
+pub struct ManualForm {
+    pub issuer: String,
+    pub account: String,
+    pub secret: String,
+    pub algorithm: Option<String>,
+    pub digits: Option<String>,
+    pub period: Option<String>,
+    /// Set for a counter-based (HOTP) account.
+    pub counter: Option<String>,
+}
+
+impl ManualForm {
+    /// The account the form describes (see [`manual_account`]).
+    pub fn account(&self) -> Result<Account, UriError> {
+        let (issuer, account) = (self.issuer.trim(), self.account.trim());
+        if issuer.is_empty() && account.is_empty() {
+            return Err(UriError::NameRequired);
+        }
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+        }
+        manual_account(&ManualEntry {
+            otp_type: if given(&self.counter).is_some() {
+                OtpType::Hotp
+            } else {
+                OtpType::Totp
+            },
+            issuer,
+            account,
+            secret: &self.secret,
+            algorithm: given(&self.algorithm),
+            digits: given(&self.digits),
+            period: given(&self.period),
+            counter: given(&self.counter),
+        })
+    }
 }
 
 /// Parses an `otpauth://` link into an [`Account`].

@@ -8,9 +8,9 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**
-	 *  Reports the vault's state; a vault with a keyring key is opened with it on the way, so
-	 *  people without a password never see an unlock screen. Runs off the window's thread: the
-	 *  keyring may take a while (or ask for its own password).
+	 *  Reports the vault's state; a vault with a keyring key is opened with it on the way (see
+	 *  [`VaultStore::status_when_closed`]). Runs off the window's thread: the keyring may take a
+	 *  while (or ask for its own password).
 	 */
 	vaultStatus: () => __TAURI_INVOKE<VaultStatus>("vault_status"),
 	/**
@@ -28,8 +28,8 @@ export const commands = {
 	 */
 	restoreVaultBackup: () => __TAURI_INVOKE<VaultStatus>("restore_vault_backup"),
 	/**
-	 *  Current codes of every account, computed at one instant. Re-reads the vault first, so
-	 *  changes made meanwhile with the `tweestap` command show up.
+	 *  Current codes of every account, computed at one instant (see [`CodeRow`]). Re-reads the
+	 *  vault first, so changes made meanwhile with the `tweestap` command show up.
 	 */
 	listCodes: () => __TAURI_INVOKE<CodeView[]>("list_codes"),
 	addAccountUri: (uri: string, replace: boolean | null) => __TAURI_INVOKE<AddedAccount>("add_account_uri", { uri, replace }),
@@ -38,10 +38,10 @@ export const commands = {
 	restoreAccount: (id: string) => __TAURI_INVOKE<null>("restore_account", { id }),
 	renameAccount: (id: string, issuer: string, account: string) => __TAURI_INVOKE<null>("rename_account", { id, issuer, account }),
 	/**
-	 *  Adds an account typed in by hand: the key in base32 and, under "advanced", the
-	 *  algorithm, digits, period or HOTP counter (empty means the usual default).
+	 *  Adds an account typed in by hand (see [`uri::ManualForm`]): the key in base32 and, under
+	 *  "advanced", the algorithm, digits, period or HOTP counter (empty means the usual default).
 	 */
-	addAccountManual: (issuer: string, account: string, secret: string, algorithm: string | null, digits: string | null, period: string | null, counter: string | null, replace: boolean) => __TAURI_INVOKE<AddedAccount>("add_account_manual", { issuer, account, secret, algorithm, digits, period, counter, replace }),
+	addAccountManual: (entry: ManualAccount, replace: boolean) => __TAURI_INVOKE<AddedAccount>("add_account_manual", { entry, replace }),
 	setFavourite: (id: string, favourite: boolean) => __TAURI_INVOKE<null>("set_favourite", { id, favourite }),
 	/**  The person's new order of the list (every live id, top first). */
 	reorderAccounts: (ids: string[]) => __TAURI_INVOKE<null>("reorder_accounts", { ids }),
@@ -73,6 +73,7 @@ export const commands = {
 	scanClipboard: () => __TAURI_INVOKE<ScanReport>("scan_clipboard"),
 	/**  What `add_found` did per token (see `commands::AddedAccount`). */
 	addFound: (tokens: string[], replace: boolean) => __TAURI_INVOKE<AddedAccount[]>("add_found", { tokens, replace }),
+	/**  The cameras to choose from (see `camera::offered`). */
 	cameraList: () => __TAURI_INVOKE<CameraView[]>("camera_list"),
 	/**
 	 *  Starts the live scan of camera `index`; events arrive on `events` until a code is found,
@@ -112,12 +113,12 @@ export const commands = {
 	importCancel: (token: string) => __TAURI_INVOKE<null>("import_cancel", { token }),
 	/**
 	 *  Exports every account to a file the person names in the save dialog, after the
-	 *  confirmation (see [`ExportConfirm`]). `null` when the dialog was cancelled.
+	 *  confirmation (see [`Confirmation`]). `null` when the dialog was cancelled.
 	 */
 	exportFile: (format: FileFormat, confirm: ExportConfirm, title: string, events: Channel<TransferProgress>) => __TAURI_INVOKE<ExportDone | null>("export_file", { format, confirm, title, events }),
 	/**
 	 *  The vault's accounts as Google Authenticator export QR codes (at most ten accounts each),
-	 *  after the confirmation (see [`ExportConfirm`]). The one command whose result carries keys.
+	 *  after the confirmation (see [`Confirmation`]). The one command whose result carries keys.
 	 */
 	exportGoogleQr: (confirm: ExportConfirm) => __TAURI_INVOKE<GoogleQrView>("export_google_qr", { confirm }),
 };
@@ -125,7 +126,7 @@ export const commands = {
 /* Constants */
 export const DEFAULT_SETTINGS = {"auto_lock_min":5,"clipboard_clear_s":30,"clock_check_enabled":false,"clock_check_url":"https://www.google.com/","clock_correction_s":0,"global_shortcut":"","hide_codes":false,"language":"","next_code_threshold_s":5,"start_minimised":false} as const;
 
-export const ERROR_KINDS = ["ambiguous","camera_busy","camera_failed","camera_not_found","camera_permission_denied","cancelled","choice_needed","clipboard_no_image","clipboard_unavailable","confirmation_required","corrupt_image","decoder_failed","disk_full","empty_image","export_declined","file_exists","file_not_found","file_too_large","file_unreadable","image_too_large","import_outdated","incomplete_export","integrity_error","internal","invalid_algorithm","invalid_base64","invalid_counter","invalid_date_header","invalid_digits","invalid_host","invalid_kdf_params","invalid_period","invalid_protobuf","invalid_scheme","invalid_secret","invalid_type","invalid_uri","invalid_url","io","kdf_too_costly","keyring_missing","keyring_required","keyring_unavailable","link_too_long","missing_counter","missing_data","missing_secret","mixed_formats","network","no_camera","no_code","no_data_dir","no_date_header","no_qr_code","no_screen","not_2fa","not_a_file","not_found","nothing_to_export","password_required","permission_denied","portal_unavailable","read_only","replaced_twice","screen_capture_failed","screen_permission_denied","timeout","unknown_format","unsupported_account","unsupported_algorithm","unsupported_format","unsupported_image_format","unsupported_version","vault_busy","vault_changed","vault_exists","vault_not_found","vault_password_required","wrong_password","too_long","unsupported_digits","unsupported_period","unsupported_type","clock_check_off","import_expired","invalid_setting","invalid_shortcut","locked","name_required","portal_failed","scan_expired","shortcut_not_on_wayland","shortcut_unavailable","vault_healthy"] as const;
+export const ERROR_KINDS = ["ambiguous","camera_busy","camera_failed","camera_not_found","camera_permission_denied","cancelled","choice_needed","clipboard_no_image","clipboard_unavailable","confirmation_required","corrupt_image","decoder_failed","disk_full","empty_image","export_declined","file_exists","file_not_found","file_too_large","file_unreadable","image_too_large","import_outdated","incomplete_export","integrity_error","internal","invalid_algorithm","invalid_base64","invalid_counter","invalid_date_header","invalid_digits","invalid_host","invalid_kdf_params","invalid_period","invalid_protobuf","invalid_scheme","invalid_secret","invalid_type","invalid_uri","invalid_url","io","kdf_too_costly","keyring_missing","keyring_required","keyring_unavailable","link_too_long","missing_counter","missing_data","missing_secret","mixed_formats","network","no_camera","no_code","no_data_dir","no_date_header","no_qr_code","no_screen","not_2fa","not_a_file","not_found","nothing_to_export","password_required","permission_denied","portal_unavailable","read_only","replaced_twice","screen_capture_failed","screen_permission_denied","timeout","unknown_format","unsupported_account","unsupported_algorithm","unsupported_format","unsupported_image_format","unsupported_version","vault_busy","vault_changed","vault_exists","vault_not_found","vault_password_required","wrong_password","import_expired","name_required","scan_expired","too_long","unsupported_digits","unsupported_period","unsupported_type","clock_check_off","invalid_setting","invalid_shortcut","locked","portal_failed","shortcut_not_on_wayland","shortcut_unavailable","vault_healthy"] as const;
 
 export const SETTING_LIMITS = {"auto_lock_min":240,"clipboard_clear_s":600,"clock_correction_s":86400,"next_code_threshold_s":30} as const;
 
@@ -195,7 +196,7 @@ export type ClockView = {
 	needs_attention: boolean,
 };
 
-/**  One row of the code list. Carries the code, never the secret. */
+/**  One row of a code list: an account's names and codes at one instant, never its key. */
 export type CodeView = {
 	id: string,
 	issuer: string,
@@ -206,8 +207,8 @@ export type CodeView = {
 	period: number | null,
 	remaining_s: number | null,
 	/**
-	 *  The (clock-corrected) instant the code was computed for, in Unix milliseconds, so the
-	 *  UI can place the countdown ring and tests can reproduce the code.
+	 *  The instant the code was computed for, in Unix milliseconds, so a window can place its
+	 *  countdown and tests can reproduce the code.
 	 */
 	at_ms: number,
 };
@@ -231,11 +232,15 @@ export type Copied = {
  *  Every error kind a door can meet. The app's IPC exports it as the TypeScript union
  *  `ErrorKind`, so the window switches on kinds the compiler knows.
  */
-export type ErrorKind = "ambiguous" | "camera_busy" | "camera_failed" | "camera_not_found" | "camera_permission_denied" | "cancelled" | "choice_needed" | "clipboard_no_image" | "clipboard_unavailable" | "confirmation_required" | "corrupt_image" | "decoder_failed" | "disk_full" | "empty_image" | "export_declined" | "file_exists" | "file_not_found" | "file_too_large" | "file_unreadable" | "image_too_large" | "import_outdated" | "incomplete_export" | "integrity_error" | "internal" | "invalid_algorithm" | "invalid_base64" | "invalid_counter" | "invalid_date_header" | "invalid_digits" | "invalid_host" | "invalid_kdf_params" | "invalid_period" | "invalid_protobuf" | "invalid_scheme" | "invalid_secret" | "invalid_type" | "invalid_uri" | "invalid_url" | "io" | "kdf_too_costly" | "keyring_missing" | "keyring_required" | "keyring_unavailable" | "link_too_long" | "missing_counter" | "missing_data" | "missing_secret" | "mixed_formats" | "network" | "no_camera" | "no_code" | "no_data_dir" | "no_date_header" | "no_qr_code" | "no_screen" | "not_2fa" | "not_a_file" | "not_found" | "nothing_to_export" | "password_required" | "permission_denied" | "portal_unavailable" | "read_only" | "replaced_twice" | "screen_capture_failed" | "screen_permission_denied" | "timeout" | "unknown_format" | "unsupported_account" | "unsupported_algorithm" | "unsupported_format" | "unsupported_image_format" | "unsupported_version" | "vault_busy" | "vault_changed" | "vault_exists" | "vault_not_found" | "vault_password_required" | "wrong_password" | "too_long" | "unsupported_digits" | "unsupported_period" | "unsupported_type" | "clock_check_off" | "import_expired" | "invalid_setting" | "invalid_shortcut" | "locked" | "name_required" | "portal_failed" | "scan_expired" | "shortcut_not_on_wayland" | "shortcut_unavailable" | "vault_healthy";
+export type ErrorKind = "ambiguous" | "camera_busy" | "camera_failed" | "camera_not_found" | "camera_permission_denied" | "cancelled" | "choice_needed" | "clipboard_no_image" | "clipboard_unavailable" | "confirmation_required" | "corrupt_image" | "decoder_failed" | "disk_full" | "empty_image" | "export_declined" | "file_exists" | "file_not_found" | "file_too_large" | "file_unreadable" | "image_too_large" | "import_outdated" | "incomplete_export" | "integrity_error" | "internal" | "invalid_algorithm" | "invalid_base64" | "invalid_counter" | "invalid_date_header" | "invalid_digits" | "invalid_host" | "invalid_kdf_params" | "invalid_period" | "invalid_protobuf" | "invalid_scheme" | "invalid_secret" | "invalid_type" | "invalid_uri" | "invalid_url" | "io" | "kdf_too_costly" | "keyring_missing" | "keyring_required" | "keyring_unavailable" | "link_too_long" | "missing_counter" | "missing_data" | "missing_secret" | "mixed_formats" | "network" | "no_camera" | "no_code" | "no_data_dir" | "no_date_header" | "no_qr_code" | "no_screen" | "not_2fa" | "not_a_file" | "not_found" | "nothing_to_export" | "password_required" | "permission_denied" | "portal_unavailable" | "read_only" | "replaced_twice" | "screen_capture_failed" | "screen_permission_denied" | "timeout" | "unknown_format" | "unsupported_account" | "unsupported_algorithm" | "unsupported_format" | "unsupported_image_format" | "unsupported_version" | "vault_busy" | "vault_changed" | "vault_exists" | "vault_not_found" | "vault_password_required" | "wrong_password" | "import_expired" | "name_required" | "scan_expired" | "too_long" | "unsupported_digits" | "unsupported_period" | "unsupported_type" | "clock_check_off" | "invalid_setting" | "invalid_shortcut" | "locked" | "portal_failed" | "shortcut_not_on_wayland" | "shortcut_unavailable" | "vault_healthy";
 
 /**
- *  The person's confirmation of an export (see [`export::Confirmation`]). The passwords are
- *  wiped when this is dropped, on every path.
+ *  How a person in a window confirms that the keys may leave the vault. A vault with a
+ *  password: `vault_password` must be it. A vault opened by the keyring alone: `confirmed` must
+ *  be set (the window's own step), and the door then asks once more in a native dialog that
+ *  the window's script can neither show nor answer ([`Consent::ask_natively`]), so a flag
+ *  alone never exports a key. Encrypted files use `file_password`, else the vault password.
+ *  The passwords are wiped when this is dropped, on every path.
  */
 export type ExportConfirm = {
 	vault_password: string | null,
@@ -284,7 +289,7 @@ export type Format =
 /**  A Tweestap backup (`tweestap export --format backup`). */
 "backup";
 
-/**  One found account, as the UI may see it. */
+/**  One found account, as a window may see it. */
 export type FoundAccount = {
 	token: string,
 	issuer: string,
@@ -305,9 +310,12 @@ export type FoundProblem = {
 	message: string,
 };
 
-/**  The Google Authenticator export as QR codes, to scan with a phone one after another. */
+/**
+ *  The Google Authenticator export as QR codes for a window, to scan with a phone one after
+ *  another. It carries the keys: a door shows it only after a confirmed export.
+ */
 export type GoogleQrView = {
-	/**  `data:image/png;base64,…`, one per code, in order. They carry the keys. */
+	/**  `data:image/png;base64,…`, one per code, in order. */
 	qr_codes: string[],
 	/**  Accounts in the codes. */
 	accounts: number,
@@ -339,6 +347,22 @@ export type ImportRow = {
 export type ImportView = {
 	token: string,
 } & SessionView;
+
+/**
+ *  An account typed into a window's form. Unlike the CLI's flags (where `--digits ''` is
+ *  `invalid_digits`), a blank field means the usual default; a counter makes it HOTP; and it
+ *  needs a name (`name_required`). The key is wiped when this is dropped.
+ */
+export type ManualAccount = {
+	issuer: string,
+	account: string,
+	secret: string,
+	algorithm: string | null,
+	digits: string | null,
+	period: string | null,
+	/**  Set for a counter-based (HOTP) account. */
+	counter: string | null,
+};
 
 export type PortalView = {
 	url: string,
@@ -467,7 +491,10 @@ export type Settings = {
 	clock_correction_s: number,
 	/**  Start with the window hidden (in the tray); a second launch or the tray shows it. */
 	start_minimised: boolean,
-	/**  A system-wide shortcut that shows Tweestap, e.g. `Ctrl+Alt+T`; empty: none. */
+	/**
+	 *  A system-wide shortcut that shows Tweestap, e.g. `Ctrl+Alt+T`; empty: none. Its form
+	 *  is checked by the app, which knows the desktop's keys.
+	 */
 	global_shortcut: string,
 	/**  `nl` or `en`; empty follows the system language. The tray menu uses it too. */
 	language: string,
@@ -486,7 +513,7 @@ export type SkippedRow = {
 /**  What a slow step is doing, for the progress line. */
 export type TransferProgress = { stage: "reading"; bytes: number } | { stage: "decrypting" } | { stage: "checking"; accounts: number } | { stage: "saving"; accounts: number } | { stage: "confirming_password" } | { stage: "encrypting" } | { stage: "writing"; accounts: number };
 
-/**  Which screen the UI shows. */
+/**  Which screen a window shows. */
 export type VaultState = 
 /**  First run: the setup screen. */
 "missing" | 
@@ -494,10 +521,10 @@ export type VaultState =
 "locked" | 
 /**  The code list. */
 "unlocked" | 
-/**  The vault cannot be read (see `error`; maybe a backup can be restored). */
+/**  The vault cannot be read (see the error; maybe a backup can be restored). */
 "damaged";
 
-/**  The vault's state, whether a backup can be restored, and why it is locked or damaged. */
+/**  The vault's state (see [`Status`]), where it is, and why it is locked or damaged. */
 export type VaultStatus = {
 	state: VaultState,
 	path: string | null,

@@ -19,6 +19,7 @@ import {
   type FileFormat,
   type ImportDone,
   type ImportView,
+  type ManualAccount,
   type ScanReport,
   type TransferProgress,
   type AppError,
@@ -42,6 +43,7 @@ export type {
   ImportDone,
   ImportRow,
   ImportView,
+  ManualAccount,
   Progress,
   RowStatus,
   SkippedRow,
@@ -117,21 +119,9 @@ export function addAccountUri(uri: string, replace = false): Promise<AddedAccoun
   return commands.addAccountUri(uri, replace);
 }
 
-/** The manual-entry form; empty advanced fields mean the usual defaults. */
-export interface ManualAccount {
-  issuer: string;
-  account: string;
-  secret: string;
-  algorithm: string | null;
-  digits: string | null;
-  period: string | null;
-  /** Set for a counter-based (HOTP) account. */
-  counter: string | null;
-}
-
+/** The manual-entry form (`ManualAccount`): empty advanced fields mean the usual defaults. */
 export function addAccountManual(entry: ManualAccount, replace = false): Promise<AddedAccount> {
-  const { issuer, account, secret, algorithm, digits, period, counter } = entry;
-  return commands.addAccountManual(issuer, account, secret, algorithm, digits, period, counter, replace);
+  return commands.addAccountManual(entry, replace);
 }
 
 /** Starts the live webcam scan; its events arrive on `onEvent` until found, failed or stopped. */

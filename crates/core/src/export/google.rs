@@ -1,13 +1,15 @@
 //! Google Authenticator export links and their QR codes (at most ten accounts each).
 
-use crate::error::Kind;
+use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::ExportError;
 use crate::account::{Account, OtpKind};
 use crate::crypto;
-use crate::import::{NewAccount, Skipped};
+use crate::error::Kind;
+use crate::import::{NewAccount, Skipped, SkippedRow};
 use crate::migration::{BatchInfo, encode_migration};
+use crate::vault::Vault;
 
 /// Google Authenticator's own limit: at most ten accounts per QR code.
 pub const GOOGLE_ACCOUNTS_PER_CODE: usize = 10;
@@ -136,4 +138,31 @@ pub fn google_qr_codes(links: &GoogleLinks) -> Vec<Zeroizing<Vec<u8>>> {
         .iter()
         .map(|link| crate::qr::encode_png(link, 6).expect("links are kept short enough"))
         .collect()
+}
+
+/// The Google Authenticator export as QR codes for a window, to scan with a phone one after
+/// another. It carries the keys: a door shows it only after a confirmed export.
+#[derive(Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct GoogleQrView {
+    /// `data:image/png;base64,…`, one per code, in order.
+    pub qr_codes: Vec<String>,
+    /// Accounts in the codes.
+    pub accounts: usize,
+    /// Accounts Google Authenticator cannot hold (Steam, 7 digits, periods other than 30 s).
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// The vault's accounts as [`GoogleQrView`] (`nothing_to_export` when it has none Google
+/// Authenticator can hold).
+pub fn google_qr_view(vault: &Vault) -> Result<GoogleQrView, ExportError> {
+    let links = google_export(&super::items(vault))?;
+    Ok(GoogleQrView {
+        qr_codes: google_qr_codes(&links)
+            .iter()
+            .map(|png| format!("data:image/png;base64,{}", crate::base64::encode(png)))
+            .collect(),
+        accounts: links.accounts,
+        skipped: links.skipped.iter().map(SkippedRow::from).collect(),
+    })
 }

@@ -28,7 +28,8 @@ mod policy;
 
 pub use aegis::{AegisEncryption, aegis};
 pub use google::{
-    GOOGLE_ACCOUNTS_PER_CODE, GoogleLinks, google_export, google_links, google_qr_codes,
+    GOOGLE_ACCOUNTS_PER_CODE, GoogleLinks, GoogleQrView, google_export, google_links,
+    google_qr_codes, google_qr_view,
 };
 pub use policy::{Confirmation, Consent, FileExport, FileFormat};
 

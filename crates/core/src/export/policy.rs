@@ -3,7 +3,7 @@
 //! file's bytes, and how a person in a window confirms that the keys may go at all.
 
 use serde::Deserialize;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use super::{AegisEncryption, ExportError, aegis, google_export, items, uris};
 use crate::crypto::{KdfParams, ScryptCost};
@@ -115,11 +115,15 @@ impl FileFormat {
 /// be set (the window's own step), and the door then asks once more in a native dialog that
 /// the window's script can neither show nor answer ([`Consent::ask_natively`]), so a flag
 /// alone never exports a key. Encrypted files use `file_password`, else the vault password.
-#[derive(Clone, Copy)]
-pub struct Confirmation<'a> {
-    pub vault_password: Option<&'a str>,
+/// The passwords are wiped when this is dropped, on every path.
+#[derive(Deserialize, Clone, Default, Zeroize, ZeroizeOnDrop)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+// The name the app's bindings have always given it.
+#[serde(rename = "ExportConfirm")]
+pub struct Confirmation {
+    pub vault_password: Option<String>,
     pub confirmed: bool,
-    pub file_password: Option<&'a str>,
+    pub file_password: Option<String>,
 }
 
 /// What a [`Confirmation`] allows.
@@ -130,28 +134,29 @@ pub struct Consent {
     pub ask_natively: bool,
 }
 
-impl std::fmt::Debug for Confirmation<'_> {
+impl std::fmt::Debug for Confirmation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let given = |p: Option<&str>| p.map(|_| "<redacted>");
+        let given = |p: &Option<String>| p.as_ref().map(|_| "<redacted>");
         f.debug_struct("Confirmation")
-            .field("vault_password", &given(self.vault_password))
+            .field("vault_password", &given(&self.vault_password))
             .field("confirmed", &self.confirmed)
-            .field("file_password", &given(self.file_password))
+            .field("file_password", &given(&self.file_password))
             .finish()
     }
 }
 
-impl Confirmation<'_> {
+impl Confirmation {
     /// Checks the confirmation against `vault` (runs Argon2id once for a password):
     /// `vault_password_required` when the vault has a password and none was given,
     /// `wrong_password`, or `confirmation_required` for a keyring-only vault without the
     /// window's confirmation.
     pub fn check(&self, vault: &Vault) -> Result<Consent, ExportError> {
-        let given = |p: Option<&str>| {
-            p.filter(|p| !p.is_empty())
+        let given = |p: &Option<String>| {
+            p.as_deref()
+                .filter(|p| !p.is_empty())
                 .map(|p| Zeroizing::new(p.to_string()))
         };
-        let vault_password = given(self.vault_password);
+        let vault_password = given(&self.vault_password);
         let has_password = vault.info().has_password_slot;
         if has_password {
             let Some(pw) = &vault_password else {
@@ -162,8 +167,29 @@ impl Confirmation<'_> {
             return Err(ExportError::ConfirmationRequired);
         }
         Ok(Consent {
-            file_password: given(self.file_password).or(vault_password),
+            file_password: given(&self.file_password).or(vault_password),
             ask_natively: !has_password,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confirmation_passwords_are_wiped_on_every_path() {
+        // Dropped after an early return too, not only when check() gets to the end.
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<Confirmation>();
+        let mut confirm = Confirmation {
+            vault_password: Some("vault password".to_string()),
+            confirmed: true,
+            file_password: Some("file password".to_string()),
+        };
+        confirm.zeroize();
+        assert_eq!(confirm.vault_password, None);
+        assert_eq!(confirm.file_password, None);
+        assert!(!confirm.confirmed);
     }
 }

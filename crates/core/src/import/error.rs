@@ -128,6 +128,11 @@ pub enum ImportError {
     )]
     ReplacedTwice { label: String },
 
+    /// A door's token names no import being previewed (any more): it was committed,
+    /// cancelled, replaced by another file, or the vault was locked.
+    #[error("this import is no longer open; choose the file again")]
+    Expired,
+
     #[error(transparent)]
     Vault(#[from] VaultError),
 }
@@ -195,6 +200,7 @@ impl ErrorKind for ImportError {
             ImportError::ChoiceNeeded => Kind::ChoiceNeeded,
             ImportError::Outdated { .. } => Kind::ImportOutdated,
             ImportError::ReplacedTwice { .. } => Kind::ReplacedTwice,
+            ImportError::Expired => Kind::ImportExpired,
             ImportError::Vault(e) => e.kind(),
         }
     }
@@ -203,7 +209,7 @@ impl ErrorKind for ImportError {
         match self {
             ImportError::Image { error, .. } => error.is_bad_input(),
             ImportError::Vault(e) => e.is_bad_input(),
-            ImportError::Cancelled | ImportError::Outdated { .. } => false,
+            ImportError::Cancelled | ImportError::Outdated { .. } | ImportError::Expired => false,
             _ => true,
         }
     }

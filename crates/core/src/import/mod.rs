@@ -27,6 +27,7 @@ mod detect;
 mod entry;
 mod error;
 mod google;
+mod pending;
 mod session;
 mod twofas;
 mod uris;
@@ -42,6 +43,7 @@ pub use commit::{PlanStatus, commit, plan};
 pub use detect::detect;
 pub use error::ImportError;
 pub use google::{GoogleExport, MAX_CODES_PER_EXPORT, Progress, Scanned};
+pub use pending::{Held, Pending};
 pub use session::{
     Choice, ConflictChoice, ImportDone, ImportRow, RowStatus, Session, SessionView, SkippedRow,
 };

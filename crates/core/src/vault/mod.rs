@@ -25,9 +25,11 @@ pub mod keyring;
 mod location;
 mod operations;
 mod reading;
+pub use reading::CodeRow;
 mod record;
 mod search;
 mod slots;
+mod status;
 mod store;
 
 use std::fmt;
@@ -45,6 +47,7 @@ pub use keyring::{KeyringBackend, KeyringUnavailable, MemoryKeyring, NoKeyring, 
 pub use location::{VAULT_ENV, VAULT_FILE_NAME, default_vault_path, resolve_vault_path};
 pub use operations::{AddOutcome, AddStatus, ImportOutcome, NewAccount, Resolution};
 pub use record::{AccountSummary, DELETED_RETENTION_SECS};
+pub use status::{Status, VaultState};
 pub use store::{CreateOptions, Unlock, VaultInfo};
 
 pub(crate) use backup::{BackupReadError, is_vault_file, read_backup};

@@ -8,8 +8,29 @@ use super::format::DataKey;
 use super::record::{AccountSummary, Record};
 use super::{Vault, VaultInfo, VaultStore, not_found};
 
+use serde::Serialize;
+
 use crate::account::Account;
 use crate::otp::{self, CodeInfo};
+
+/// One row of a code list: an account's names and codes at one instant, never its key.
+#[derive(Serialize, Debug)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+// The name the app's bindings give it.
+#[serde(rename = "CodeView")]
+pub struct CodeRow {
+    pub id: String,
+    pub issuer: String,
+    pub account: String,
+    pub favourite: bool,
+    pub code: String,
+    pub next_code: Option<String>,
+    pub period: Option<u32>,
+    pub remaining_s: Option<u32>,
+    /// The instant the code was computed for, in Unix milliseconds, so a window can place its
+    /// countdown and tests can reproduce the code.
+    pub at_ms: u64,
+}
 
 impl Vault {
     /// Forgets the key and every decrypted secret.
@@ -42,6 +63,28 @@ impl Vault {
         self.live_records()
             .into_iter()
             .map(Record::summary)
+            .collect()
+    }
+
+    /// The code list: every live account's codes at `at_ms` (Unix milliseconds), in the
+    /// person's order.
+    pub fn codes(&self, at_ms: u64) -> Result<Vec<CodeRow>> {
+        self.list()
+            .into_iter()
+            .map(|s| {
+                let info = self.code(&s.id, at_ms / 1000)?;
+                Ok(CodeRow {
+                    id: s.id,
+                    issuer: s.issuer,
+                    account: s.account,
+                    favourite: s.favourite,
+                    code: info.code,
+                    next_code: info.next_code,
+                    period: info.period,
+                    remaining_s: info.remaining_s,
+                    at_ms,
+                })
+            })
             .collect()
     }
 

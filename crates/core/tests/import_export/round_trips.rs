@@ -1046,12 +1046,13 @@ fn an_export_from_a_window_is_confirmed_by_the_vault_password_or_natively() {
     use export::Confirmation;
     let dir = TempDir::new("export-confirm");
     let vault = create_password_vault(&dir.vault());
-    let confirm = |vault_password, confirmed, file_password| Confirmation {
-        vault_password,
-        confirmed,
-        file_password,
-    };
-    let kind = |c: Confirmation<'_>, v: &Vault| c.check(v).err().map(|e| e.kind().as_str());
+    let confirm =
+        |vault_password: Option<&str>, confirmed, file_password: Option<&str>| Confirmation {
+            vault_password: vault_password.map(String::from),
+            confirmed,
+            file_password: file_password.map(String::from),
+        };
+    let kind = |c: Confirmation, v: &Vault| c.check(v).err().map(|e| e.kind().as_str());
     assert_eq!(
         kind(confirm(None, true, None), &vault),
         Some("vault_password_required")

@@ -1,5 +1,5 @@
-//! Linux: locking when the screen locks or the system goes to sleep, as the desktop announces
-//! on D-Bus. Any of these signals locks (locking is always safe, so who sends it does not
+//! Linux: the desktop's announcements, on D-Bus, that the screen locked or the system goes to
+//! sleep. Any of these signals counts (locking is always safe, so who sends it does not
 //! matter):
 //! - `org.freedesktop.ScreenSaver.ActiveChanged(true)` (KDE, and desktops implementing the
 //!   freedesktop screensaver interface) and `org.gnome.ScreenSaver.ActiveChanged(true)` (GNOME)
@@ -9,23 +9,29 @@
 //! Each watch runs on its own thread; a bus that is not there (no logind in a container, no
 //! session bus) ends that watch quietly.
 
+use std::sync::Arc;
+
 use futures_lite::StreamExt;
-use tauri::AppHandle;
 use zbus::message::Type as MessageType;
 use zbus::{MatchRule, MessageStream};
 
 const SCREENSAVERS: [&str; 2] = ["org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver"];
 
-pub fn start(app: &AppHandle) {
+/// What to do on a lock signal; its argument says why, for the log.
+type OnLock = Arc<dyn Fn(&'static str) + Send + Sync>;
+
+/// Calls `on_lock` (from a watch thread) each time the screen locks, the login session is
+/// locked or the system is about to sleep, for as long as the program runs.
+pub fn watch(on_lock: impl Fn(&'static str) + Send + Sync + 'static) {
+    let on_lock: OnLock = Arc::new(on_lock);
     for interface in SCREENSAVERS {
-        let app = app.clone();
+        let on_lock = Arc::clone(&on_lock);
         spawn(&format!("watch {interface}"), move || {
-            async_io::block_on(watch_screensaver(&app, interface))
+            async_io::block_on(watch_screensaver(&on_lock, interface))
         });
     }
-    let app = app.clone();
     spawn("watch logind", move || {
-        async_io::block_on(watch_logind(&app))
+        async_io::block_on(watch_logind(&on_lock))
     });
 }
 
@@ -40,7 +46,7 @@ fn spawn(name: &str, watch: impl FnOnce() -> zbus::Result<()> + Send + 'static) 
         });
 }
 
-async fn watch_screensaver(app: &AppHandle, interface: &'static str) -> zbus::Result<()> {
+async fn watch_screensaver(on_lock: &OnLock, interface: &'static str) -> zbus::Result<()> {
     let bus = zbus::Connection::session().await?;
     let rule = MatchRule::builder()
         .msg_type(MessageType::Signal)
@@ -51,13 +57,13 @@ async fn watch_screensaver(app: &AppHandle, interface: &'static str) -> zbus::Re
     log::debug!("watching {interface}.ActiveChanged");
     while let Some(message) = signals.next().await {
         if message?.body().deserialize::<bool>().unwrap_or(false) {
-            crate::session::lock(app, "the screen locked");
+            on_lock("the screen locked");
         }
     }
     Ok(())
 }
 
-async fn watch_logind(app: &AppHandle) -> zbus::Result<()> {
+async fn watch_logind(on_lock: &OnLock) -> zbus::Result<()> {
     const LOGIND: &str = "org.freedesktop.login1";
     let bus = zbus::Connection::system().await?;
     let manager = zbus::Proxy::new(
@@ -100,7 +106,7 @@ async fn watch_logind(app: &AppHandle) -> zbus::Result<()> {
         .await;
         match event {
             None => return Ok(()),
-            Some(Some(why)) => crate::session::lock(app, why),
+            Some(Some(why)) => on_lock(why),
             Some(None) => {}
         }
     }

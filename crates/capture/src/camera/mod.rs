@@ -13,6 +13,9 @@ use tweestap_core::qr::{self, Effort, image::DynamicImage};
 
 use crate::{CaptureError, Scan};
 
+mod choice;
+pub use choice::{TEST_CAMERA_INDEX, TEST_FRAMES_ENV, offered, preview_jpeg, start};
+
 /// Where live frames come from. Implementations may block in [`FrameSource::next_frame`]
 /// until the next frame is there (a camera at 30 frames/s blocks ~33 ms).
 pub trait FrameSource {
