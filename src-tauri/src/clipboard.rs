@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 use tauri::State;
 use tweestap_core::otp::Clock;
+use tweestap_core::settings::SettingsStore;
 
 use crate::error::AppError;
 use crate::state::{AppState, with_vault};
@@ -21,15 +22,20 @@ pub struct Copied {
 /// Copies the current code of account `id`.
 #[tauri::command]
 #[specta::specta]
-pub fn copy_code(id: String, state: State<'_, AppState>) -> Result<Copied, AppError> {
-    let at = state.clock().now_unix();
+pub fn copy_code(
+    id: String,
+    state: State<'_, AppState>,
+    clipboard: State<'_, CodeClipboard>,
+    settings: State<'_, SettingsStore>,
+) -> Result<Copied, AppError> {
+    let at = settings.clock().now_unix();
     let code = zeroize::Zeroizing::new(with_vault(&state, |vault| Ok(vault.code(&id, at)?.code))?);
-    let clear_after_s = state.settings().get().clipboard_clear_s;
+    let clear_after_s = settings.get().clipboard_clear_s;
     let clear_after = (clear_after_s > 0).then(|| Duration::from_secs(u64::from(clear_after_s)));
-    state.clipboard.copy(&code, clear_after)?;
+    clipboard.copy(&code, clear_after)?;
     // A lock between reading the code and copying it found nothing to clear: clear it now.
     if state.slot().map(|slot| slot.is_none()).unwrap_or(true) {
-        state.clipboard.clear_ours();
+        clipboard.clear_ours();
         return Err(AppError::locked());
     }
     log::debug!("code of account {id} copied; cleared after {clear_after_s} s");

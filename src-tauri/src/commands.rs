@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 use specta::Type;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tweestap_core::Account;
 use tweestap_core::display_label;
 use tweestap_core::otp::Clock;
+use tweestap_core::settings::SettingsStore;
 use tweestap_core::uri;
 use tweestap_core::vault::{
     AddStatus, CodeRow, CreateOptions, KdfParams, Status, Unlock, Vault, VaultHealth, VaultState,
@@ -143,6 +144,7 @@ pub async fn create_vault(
 #[specta::specta]
 pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatus, AppError> {
     let password = Zeroizing::new(password);
+    let activity = app.clone();
     blocking_with_state(&app, move |state| {
         {
             let _opening = state.opening()?;
@@ -154,7 +156,7 @@ pub async fn unlock_vault(password: String, app: AppHandle) -> Result<VaultStatu
                     .locked_by_person
                     .store(false, std::sync::atomic::Ordering::SeqCst);
                 // The auto-lock time counts from the unlock.
-                state.session.touch();
+                activity.state::<crate::session::Session>().touch();
             }
         }
         status_now(state)
@@ -203,7 +205,7 @@ fn restore_if_damaged(store: &VaultStore) -> Result<(), AppError> {
 pub async fn list_codes(app: AppHandle) -> Result<Vec<CodeRow>, AppError> {
     let tray = app.clone();
     blocking_with_state(&app, move |state| {
-        let at_ms = state.clock().now_unix_ms();
+        let at_ms = tray.state::<SettingsStore>().clock().now_unix_ms();
         let rows = with_vault(state, |vault| {
             vault.refresh()?;
             Ok(vault.codes(at_ms)?)

@@ -12,12 +12,14 @@ use tauri::{AppHandle, Manager, Wry};
 use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
 
 use crate::error::AppError;
-use crate::state::AppState;
+use tweestap_core::settings::SettingsStore;
+
+use crate::session::Session;
 use tweestap_core::Kind;
 
 /// The window starts hidden (tauri.conf.json) so that "start minimised" never flashes it.
 pub fn show_window_at_start(app: &AppHandle) {
-    let settings = app.state::<AppState>().settings().get();
+    let settings = app.state::<SettingsStore>().get();
     if settings.start_minimised {
         log::info!("starting minimised to the tray");
         return;
@@ -27,12 +29,21 @@ pub fn show_window_at_start(app: &AppHandle) {
     }
 }
 
+/// Brings the main window forward (a second launch, the tray, the shortcut, an opened link).
+pub fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// The global-shortcut plugin, handling whichever shortcut the settings register.
 fn shortcut_plugin() -> TauriPlugin<Wry> {
     tauri_plugin_global_shortcut::Builder::new()
         .with_handler(|app, shortcut, event| {
             if event.state == ShortcutState::Pressed {
-                app.state::<AppState>().session.touch();
+                app.state::<Session>().touch();
                 summon_main_window(app, &shortcut.to_string());
             }
         })
@@ -50,7 +61,7 @@ fn summon_main_window(app: &AppHandle, shortcut: &str) {
         if visible && focused {
             let _ = window.hide();
         } else {
-            crate::tray::show_main_window(app);
+            show_main_window(app);
         }
     }
 }
@@ -164,7 +175,7 @@ fn load_shortcut_plugin(app: &AppHandle) -> Result<(), AppError> {
 /// Registers the saved shortcut at start; a failure is logged, not fatal (the settings show
 /// the error again when the person saves another one).
 pub fn register_saved_shortcut(app: &AppHandle) {
-    let saved = app.state::<AppState>().settings().get().global_shortcut;
+    let saved = app.state::<SettingsStore>().get().global_shortcut;
     if let Err(e) = replace_shortcut(app, "", &saved) {
         log::warn!("the saved global shortcut was not registered: {e}");
     }
@@ -172,7 +183,7 @@ pub fn register_saved_shortcut(app: &AppHandle) {
 
 /// `nl` or `en`: the person's choice, else the system's language (Dutch on Dutch systems).
 pub fn language(app: &AppHandle) -> &'static str {
-    let chosen = app.state::<AppState>().settings().get().language;
+    let chosen = app.state::<SettingsStore>().get().language;
     match chosen.as_str() {
         "nl" => "nl",
         "en" => "en",

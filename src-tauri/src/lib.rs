@@ -95,7 +95,7 @@ pub fn run() {
     tauri::Builder::default()
         // First, so a second launch only focuses the running window.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            tray::show_main_window(app);
+            desktop::show_main_window(app);
         }))
         .plugin(tauri_plugin_deep_link::init())
         // Visibility is not restored: the window starts hidden and `desktop` shows it unless
@@ -115,13 +115,18 @@ pub fn run() {
         // Only for the Rust side's open and save dialogs (import, export); the window is granted
         // none of its commands.
         .plugin(tauri_plugin_dialog::init())
-        .manage(portal::PracticePortal::default())
-        .manage(scan::Camera::default())
+        // Each feature's state; the settings are read in `setup`, where the config folder is
+        // known, before any command runs.
         .manage(state::AppState::new())
+        .manage(state::Transfers::default())
+        .manage(scan::Pending::default())
+        .manage(scan::Camera::default())
+        .manage(clipboard::CodeClipboard::default())
+        .manage(session::Session::default())
+        .manage(portal::PracticePortal::default())
         .setup(|app| {
             use tauri::Manager;
-            let settings = settings::load(app.handle());
-            let _ = app.state::<state::AppState>().settings.set(settings);
+            app.manage(settings::load(app.handle()));
             log::info!("Tweestap {} starting", env!("CARGO_PKG_VERSION"));
             tray::install(app.handle())?;
             desktop::register_saved_shortcut(app.handle());
@@ -137,7 +142,7 @@ pub fn run() {
             if let tauri::RunEvent::Exit = event {
                 use tauri::Manager;
                 // A copied code does not outlive Tweestap on the clipboard.
-                app.state::<state::AppState>().clipboard.clear_ours();
+                app.state::<clipboard::CodeClipboard>().clear_ours();
             }
         });
 }

@@ -10,7 +10,6 @@ use tauri_plugin_deep_link::DeepLinkExt;
 
 use crate::error::AppError;
 use crate::scan::{ScanReport, report};
-use crate::state::AppState;
 
 /// The report of a link that arrived before the UI was listening (the app was started by it).
 #[derive(Default)]
@@ -36,12 +35,11 @@ pub fn install(app: &AppHandle) {
 }
 
 fn opened(app: &AppHandle, urls: &[String]) {
-    let state = app.state::<AppState>();
-    let found = report(urls, &state);
+    let found = report(urls, app);
     if let Ok(mut slot) = app.state::<OpenedLink>().0.lock() {
         *slot = Some(found);
     }
-    crate::tray::show_main_window(app);
+    crate::desktop::show_main_window(app);
     // The UI then fetches the report with `take_opened_link`.
     let _ = app.emit(EVENT, ());
 }

@@ -10,30 +10,28 @@ use std::time::Duration;
 use serde::Serialize;
 use specta::Type;
 use tauri::ipc::{Channel, InvokeBody, Request};
-use tauri::{AppHandle, Manager, State, WebviewWindow};
+use tauri::{AppHandle, Manager, WebviewWindow};
 use tweestap_capture::camera::{self, LiveScan, ScanEvent, ScanOptions};
 use tweestap_capture::{CaptureError, file, screen};
 
-pub use tweestap_core::scan::ScanReport;
+pub use tweestap_core::scan::{Pending, ScanReport};
 
 use crate::error::AppError;
 use crate::state::{AppState, blocking, blocking_with_state, with_vault};
 
-/// Turns decoded texts into a report (see `Pending::report`), keeping the accounts as
+/// Turns decoded texts into a report (see [`Pending::report`]), keeping the accounts as
 /// pending entries.
-pub fn report(texts: &[String], state: &AppState) -> ScanReport {
-    let existing = with_vault(state, |vault| Ok(vault.list())).unwrap_or_default();
-    state.pending.report(texts, &existing)
+pub fn report(texts: &[String], app: &AppHandle) -> ScanReport {
+    let existing =
+        with_vault(&app.state::<AppState>(), |vault| Ok(vault.list())).unwrap_or_default();
+    app.state::<Pending>().report(texts, &existing)
 }
 
 /// One click: hides this window (so it does not cover the portal's QR code), captures every
 /// monitor, shows the window again, and decodes each monitor.
 #[tauri::command]
 #[specta::specta]
-pub async fn scan_screen(
-    window: WebviewWindow,
-    state: State<'_, AppState>,
-) -> Result<ScanReport, AppError> {
+pub async fn scan_screen(window: WebviewWindow, app: AppHandle) -> Result<ScanReport, AppError> {
     let was_visible = window.is_visible().unwrap_or(true);
     if was_visible {
         let _ = window.hide();
@@ -48,7 +46,7 @@ pub async fn scan_screen(
     let monitors = captured?;
     let scans = blocking(move || screen::decode_all(monitors)).await?;
     let texts: Vec<String> = scans.into_iter().flat_map(|s| s.codes).collect();
-    Ok(report(&texts, &state))
+    Ok(report(&texts, &app))
 }
 
 /// What the window tells the person next to "Scan screen" before the first scan: on GNOME
@@ -92,10 +90,7 @@ async fn tokio_sleep(d: Duration) {
 /// generated bindings (a raw body has no type to describe): `scanImage` in ui/src/lib/ipc.ts
 /// is written by hand.
 #[tauri::command]
-pub async fn scan_image(
-    request: Request<'_>,
-    state: State<'_, AppState>,
-) -> Result<ScanReport, AppError> {
+pub async fn scan_image(request: Request<'_>, app: AppHandle) -> Result<ScanReport, AppError> {
     let InvokeBody::Raw(bytes) = request.body() else {
         return Err(AppError::internal(
             "scan_image expects the image bytes as a raw body",
@@ -103,15 +98,15 @@ pub async fn scan_image(
     };
     let bytes = bytes.clone();
     let scan = blocking(move || file::scan_bytes("image", &bytes)).await?;
-    Ok(report(&scan.codes, &state))
+    Ok(report(&scan.codes, &app))
 }
 
 /// An image on the system clipboard.
 #[tauri::command]
 #[specta::specta]
-pub async fn scan_clipboard(state: State<'_, AppState>) -> Result<ScanReport, AppError> {
+pub async fn scan_clipboard(app: AppHandle) -> Result<ScanReport, AppError> {
     let scan = blocking(tweestap_capture::clipboard::scan).await?;
-    Ok(report(&scan.codes, &state))
+    Ok(report(&scan.codes, &app))
 }
 
 /// What `add_found` did per token (see `commands::AddedAccount`).
@@ -122,23 +117,19 @@ pub async fn add_found(
     replace: bool,
     app: AppHandle,
 ) -> Result<Vec<crate::commands::AddedAccount>, AppError> {
-    blocking_with_state(&app, move |state| add_found_now(&tokens, replace, state)).await
-}
-
-fn add_found_now(
-    tokens: &[String],
-    replace: bool,
-    state: &AppState,
-) -> Result<Vec<crate::commands::AddedAccount>, AppError> {
-    let added = state
-        .pending
-        .accounts(tokens)?
-        .into_iter()
-        .map(|account| crate::commands::add_account(state, account, replace))
-        .collect::<Result<Vec<_>, _>>()?;
-    let statuses: Vec<_> = added.iter().map(|a| a.status).collect();
-    state.pending.settle(tokens, &statuses);
-    Ok(added)
+    let pending = app.clone();
+    blocking_with_state(&app, move |state| {
+        let pending = pending.state::<Pending>();
+        let added = pending
+            .accounts(&tokens)?
+            .into_iter()
+            .map(|account| crate::commands::add_account(state, account, replace))
+            .collect::<Result<Vec<_>, _>>()?;
+        let statuses: Vec<_> = added.iter().map(|a| a.status).collect();
+        pending.settle(&tokens, &statuses);
+        Ok(added)
+    })
+    .await
 }
 
 // --- Webcam ---------------------------------------------------------------------------------
@@ -244,7 +235,7 @@ fn pump_camera_events(app: AppHandle, events: Channel<CameraEvent>, id: u64) {
             Ok(ScanEvent::Found { codes, .. }) => {
                 stop_camera(&camera, Some(id));
                 CameraEvent::Found {
-                    report: report(&codes, &app.state::<AppState>()),
+                    report: report(&codes, &app),
                 }
             }
             Ok(ScanEvent::Error(e)) => {

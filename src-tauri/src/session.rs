@@ -14,11 +14,16 @@ use std::time::{Duration, Instant};
 
 use tauri::{AppHandle, Emitter, Manager};
 
-use tweestap_core::settings::auto_lock_after;
+use tweestap_capture::clipboard::CodeClipboard;
+use tweestap_core::scan::Pending;
+use tweestap_core::settings::{SettingsStore, auto_lock_after};
 
-use crate::state::AppState;
+use crate::state::{AppState, Transfers};
 
-/// When the person was last active (a part of [`AppState`]).
+/// The event a lock sends: the window shows the unlock screen, the tray empties its menu.
+pub const LOCKED_EVENT: &str = "vault-locked";
+
+/// When the person was last active (managed state).
 pub struct Session {
     last_activity: Mutex<Instant>,
 }
@@ -56,9 +61,10 @@ pub fn lock(app: &AppHandle, why: &str) {
     let state = app.state::<AppState>();
     let was_open = state.slot().map(|slot| slot.is_some()).unwrap_or(false);
     state.lock_by_person();
-    state.clipboard.clear_ours();
-    crate::tray::update_accounts(app, Vec::new());
-    let _ = app.emit("vault-locked", ());
+    app.state::<Pending>().clear();
+    app.state::<Transfers>().clear();
+    app.state::<CodeClipboard>().clear_ours();
+    let _ = app.emit(LOCKED_EVENT, ());
     if was_open {
         log::info!("vault locked ({why})");
     }
@@ -68,14 +74,14 @@ pub fn lock(app: &AppHandle, why: &str) {
 /// itself (a keyring-only vault would reopen at once, from the same login).
 fn idle_lock_due(app: &AppHandle) -> bool {
     let state = app.state::<AppState>();
-    let minutes = state.settings().get().auto_lock_min;
+    let minutes = app.state::<SettingsStore>().get().auto_lock_min;
     let Some(after) = auto_lock_after(
         minutes,
         std::env::var(AUTO_LOCK_SECONDS_ENV).ok().as_deref(),
     ) else {
         return false;
     };
-    if state.session.idle_for() < after {
+    if app.state::<Session>().idle_for() < after {
         return false;
     }
     state
@@ -110,6 +116,6 @@ pub fn start(app: &AppHandle) {
 /// The window reports the person's input (at most every few seconds).
 #[tauri::command]
 #[specta::specta]
-pub fn report_activity(state: tauri::State<'_, AppState>) {
-    state.session.touch();
+pub fn report_activity(session: tauri::State<'_, Session>) {
+    session.touch();
 }

@@ -9,7 +9,6 @@ use tweestap_core::settings::SettingsStore;
 pub use tweestap_core::settings::{SETTING_LIMITS, Settings};
 
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// Core's rules, and the shortcut's form (a shortcut the desktop can register).
 fn validate(settings: &Settings) -> Result<(), AppError> {
@@ -30,8 +29,8 @@ pub fn load(app: &tauri::AppHandle) -> SettingsStore {
 
 #[tauri::command]
 #[specta::specta]
-pub fn get_settings(state: State<'_, AppState>) -> Settings {
-    state.settings().get()
+pub fn get_settings(settings: State<'_, SettingsStore>) -> Settings {
+    settings.get()
 }
 
 /// Validates and saves the settings, then applies what takes effect at once: the global
@@ -42,13 +41,13 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
 pub fn set_settings(
     settings: Settings,
     app: tauri::AppHandle,
-    state: State<'_, AppState>,
+    store: State<'_, SettingsStore>,
 ) -> Result<Settings, AppError> {
     validate(&settings)?;
-    let before = state.settings().get();
+    let before = store.get();
     let shortcut = settings.global_shortcut.clone();
     crate::desktop::replace_shortcut(&app, &before.global_shortcut, &shortcut)?;
-    let saved = state.settings().save(settings).inspect_err(|_| {
+    let saved = store.save(settings).inspect_err(|_| {
         let _ = crate::desktop::replace_shortcut(&app, &shortcut, &before.global_shortcut);
     })?;
     if saved.language != before.language {
@@ -71,8 +70,8 @@ pub struct ClockView {
 /// person switched the check on).
 #[tauri::command]
 #[specta::specta]
-pub async fn check_clock(state: State<'_, AppState>) -> Result<ClockView, AppError> {
-    let settings = state.settings().get();
+pub async fn check_clock(store: State<'_, SettingsStore>) -> Result<ClockView, AppError> {
+    let settings = store.get();
     if !settings.clock_check_enabled {
         return Err(AppError::new(
             Kind::ClockCheckOff,

@@ -1,17 +1,19 @@
+//! The app's vault: where it lives and, while unlocked, the open vault. Each feature keeps its
+//! own state beside this one (`app.manage` in lib.rs: found scan accounts, the import being
+//! previewed, the clipboard, the settings, the person's activity, the camera, the tray).
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Mutex, MutexGuard};
 
 use tauri::{AppHandle, Manager};
-
-use tweestap_core::otp::SystemClock;
-use tweestap_core::scan::Pending;
+use tweestap_core::import;
 use tweestap_core::vault::{Vault, VaultStore};
 
-use crate::clipboard::CodeClipboard;
 use crate::error::AppError;
-use crate::session::Session;
-use crate::transfer::Transfers;
-use tweestap_core::settings::SettingsStore;
+
+/// The import being previewed (see [`import::Pending`]), with the lock epoch it began in: a
+/// lock since then ends it (managed state).
+pub type Transfers = import::Pending<u64>;
 
 /// The app's one vault: where it lives and, while unlocked, the open vault (its key and
 /// secrets stay in this process and are wiped when it is locked or the app exits).
@@ -22,20 +24,12 @@ pub struct AppState {
     /// Serializes opening the vault (keyring, Argon2id), which runs on worker threads without
     /// holding `vault`, so the window's thread never waits for it.
     pub opening: Mutex<()>,
-    /// Counts the person's locks: a vault opened while one happened is not put in place.
+    /// Counts the person's locks: a vault opened while one happened is not put in place, and
+    /// an import or export begun before one is not kept or written after it.
     lock_epoch: AtomicU64,
-    /// Accounts found by scanning, waiting to be added.
-    pub pending: Pending,
-    /// The import being previewed (its files and keys), until committed or cancelled.
-    pub transfers: Transfers,
-    pub clipboard: CodeClipboard,
-    /// The person's last activity, for the auto-lock (session.rs).
-    pub session: Session,
     /// The person locked the vault (button, tray or auto-lock): do not reopen it from the
     /// keyring until they unlock with the password.
     pub locked_by_person: AtomicBool,
-    /// Set once in `setup`, when the config folder is known.
-    pub settings: OnceLock<SettingsStore>,
 }
 
 impl AppState {
@@ -45,29 +39,15 @@ impl AppState {
             vault: Mutex::new(None),
             opening: Mutex::new(()),
             lock_epoch: AtomicU64::new(0),
-            pending: Pending::default(),
-            transfers: Transfers::default(),
-            clipboard: CodeClipboard::default(),
-            session: Session::default(),
             locked_by_person: AtomicBool::new(false),
-            settings: OnceLock::new(),
-        }
-    }
-
-    /// The one place time enters the app: the system clock plus the person's clock correction.
-    pub fn clock(&self) -> SystemClock {
-        SystemClock {
-            offset_s: self.settings().get().clock_correction_s,
         }
     }
 
     /// Locks the vault on the person's request: wipes the key and secrets, and keeps it locked
-    /// (no keyring reopening) until the password is given.
+    /// (no keyring reopening) until the password is given. `session::lock` wipes the rest.
     pub fn lock_by_person(&self) {
         self.locked_by_person.store(true, Ordering::SeqCst);
         self.lock_epoch.fetch_add(1, Ordering::SeqCst);
-        self.pending.clear();
-        self.transfers.clear();
         if let Some(vault) = self.vault.lock().ok().and_then(|mut v| v.take()) {
             vault.lock();
         }
@@ -100,12 +80,6 @@ impl AppState {
         self.opening
             .lock()
             .map_err(|_| AppError::internal("vault opening lock poisoned"))
-    }
-
-    pub fn settings(&self) -> &SettingsStore {
-        self.settings
-            .get()
-            .expect("settings are loaded in setup, before any command runs")
     }
 
     pub fn store(&self) -> Result<&VaultStore, AppError> {

@@ -26,12 +26,13 @@ use tweestap_core::civil::utc_date;
 use tweestap_core::export::{self, Confirmation, GoogleQrView};
 use tweestap_core::import::{self, Held, ImportError, Source};
 use tweestap_core::otp::Clock;
+use tweestap_core::settings::SettingsStore;
 use tweestap_core::vault::Vault;
 use zeroize::Zeroizing;
 
 use crate::desktop;
 use crate::error::AppError;
-use crate::state::{AppState, blocking, with_vault};
+use crate::state::{AppState, Transfers, blocking, with_vault};
 
 /// Debug builds only (the end-to-end suite runs `tauri build --debug`; release builds have no
 /// such hook): WebDriver cannot drive a native dialog. When this is set, it names a file that
@@ -85,20 +86,13 @@ fn still_open(state: &AppState, epoch: u64) -> Result<(), AppError> {
     }
 }
 
-/// The import being previewed (see [`import::Pending`]), with the lock epoch it began in: a
-/// lock since then ends it.
-pub type Transfers = import::Pending<u64>;
-
 type PendingImport = Held<u64>;
 
 /// Keeps `pending` for the next step, unless the vault was locked since it began (then it is
 /// dropped, its keys wiped, and the answer is `locked`). The epoch is read while the slot is
 /// held: a lock that comes after clears the slot once this returns.
-fn keep(state: &AppState, pending: PendingImport) -> Result<(), AppError> {
-    if state
-        .transfers
-        .keep(pending, |&epoch| state.lock_epoch() == epoch)
-    {
+fn keep(state: &AppState, transfers: &Transfers, pending: PendingImport) -> Result<(), AppError> {
+    if transfers.keep(pending, |&epoch| state.lock_epoch() == epoch) {
         Ok(())
     } else {
         Err(AppError::locked())
@@ -225,6 +219,7 @@ pub async fn import_pick(
     app: AppHandle,
     window: WebviewWindow,
     state: State<'_, AppState>,
+    transfers: State<'_, Transfers>,
 ) -> Result<Option<ImportView>, AppError> {
     // Checked first: no dialog while the vault is locked.
     let epoch = state.lock_epoch();
@@ -235,7 +230,6 @@ pub async fn import_pick(
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     report(&events, TransferProgress::Reading { bytes: size });
     let source = blocking(move || Source::read(&path).map_err(AppError::from)).await?;
-    let transfers = &state.transfers;
     let Some(token) = token else {
         // One import at a time: a new file replaces (and wipes) an unfinished one.
         transfers.clear();
@@ -247,7 +241,7 @@ pub async fn import_pick(
         .await?;
         let pending = transfers.begin(session, epoch);
         let view = view_of(&pending, view);
-        keep(&state, pending)?;
+        keep(&state, &transfers, pending)?;
         return Ok(Some(view));
     };
     let earlier = transfers.take(&token)?;
@@ -258,7 +252,7 @@ pub async fn import_pick(
         .await?;
     let view = result.map(|view| view_of(&pending, view));
     // Joined or not (the new file did not fit), the import stays open.
-    keep(&state, pending)?;
+    keep(&state, &transfers, pending)?;
     view.map(Some)
 }
 
@@ -271,9 +265,10 @@ pub async fn import_password(
     password: String,
     events: Channel<TransferProgress>,
     state: State<'_, AppState>,
+    transfers: State<'_, Transfers>,
 ) -> Result<ImportView, AppError> {
     let password = Zeroizing::new(password);
-    let pending = state.transfers.take(&token)?;
+    let pending = transfers.take(&token)?;
     report(&events, TransferProgress::Decrypting);
     let (pending, result) =
         on_session(&state, pending, &events, move |session, vault, checking| {
@@ -281,7 +276,7 @@ pub async fn import_password(
         })
         .await?;
     let view = result.map(|view| view_of(&pending, view));
-    keep(&state, pending)?;
+    keep(&state, &transfers, pending)?;
     view
 }
 
@@ -297,14 +292,15 @@ pub async fn import_commit(
     events: Channel<TransferProgress>,
     app: AppHandle,
     state: State<'_, AppState>,
+    transfers: State<'_, Transfers>,
 ) -> Result<import::ImportDone, AppError> {
-    let pending = state.transfers.take(&token)?;
+    let pending = transfers.take(&token)?;
     let ready = pending.session.check_ready().map_err(AppError::from);
     let vault = ready.and_then(|()| vault_handle(&state));
     let mut vault = match vault {
         Ok(v) => v,
         Err(e) => {
-            keep(&state, pending)?;
+            keep(&state, &transfers, pending)?;
             return Err(e);
         }
     };
@@ -326,7 +322,7 @@ pub async fn import_commit(
         Ok(done) => Ok(done),
         Err((e, true)) => Err(e),
         Err((e, false)) => {
-            keep(&state, pending)?;
+            keep(&state, &transfers, pending)?;
             Err(e)
         }
     }
@@ -335,8 +331,8 @@ pub async fn import_commit(
 /// Drops import `token` and the keys it holds. Nothing was written.
 #[tauri::command]
 #[specta::specta]
-pub fn import_cancel(token: String, state: State<'_, AppState>) -> Result<(), AppError> {
-    let _ = state.transfers.take(&token);
+pub fn import_cancel(token: String, transfers: State<'_, Transfers>) -> Result<(), AppError> {
+    let _ = transfers.take(&token);
     Ok(())
 }
 
@@ -424,7 +420,7 @@ pub async fn export_file(
     confirm_natively(&app, &window, &consent).await?;
     still_open(&state, epoch)?;
     let dialog = Dialog::Save {
-        file_name: format.file_name(&utc_date(state.clock().now_unix())),
+        file_name: format.file_name(&utc_date(app.state::<SettingsStore>().clock().now_unix())),
     };
     let Some(path) = choose_path(&app, &window, dialog, title).await? else {
         return Ok(None);
@@ -483,7 +479,7 @@ pub async fn export_google_qr(
 mod tests {
     use super::*;
 
-    fn pending(state: &AppState) -> PendingImport {
+    fn pending(state: &AppState, transfers: &Transfers) -> PendingImport {
         use std::sync::Arc;
         use tweestap_core::vault::{CreateOptions, MemoryKeyring, VaultStore};
         let dir = std::env::temp_dir().join(format!("tweestap-transfer-{}", std::process::id()));
@@ -493,22 +489,21 @@ mod tests {
         let links = Source::new("links.txt", b"otpauth://totp/A?secret=AAAA".to_vec());
         let (session, _) = import::Session::open(links, &vault, |_| {}).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        state.transfers.begin(session, state.lock_epoch())
+        transfers.begin(session, state.lock_epoch())
     }
 
     #[test]
     fn an_import_taken_before_a_lock_is_not_kept_after_it() {
-        let state = AppState::new();
-        let first = pending(&state);
+        let (state, transfers) = (AppState::new(), Transfers::default());
+        let first = pending(&state, &transfers);
         let token = first.token.clone();
-        keep(&state, first).unwrap();
+        keep(&state, &transfers, first).unwrap();
         // A command takes it and awaits its work; meanwhile the person locks the vault.
-        let taken = state.transfers.take(&token).unwrap();
+        let taken = transfers.take(&token).unwrap();
         state.lock_by_person();
-        assert_eq!(keep(&state, taken).unwrap_err().kind, "locked");
+        assert_eq!(keep(&state, &transfers, taken).unwrap_err().kind, "locked");
         assert_eq!(
-            state
-                .transfers
+            transfers
                 .take(&token)
                 .err()
                 .map(|e| AppError::from(e).kind.to_string()),

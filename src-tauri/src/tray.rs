@@ -4,8 +4,9 @@ use std::sync::Mutex;
 
 use tauri::menu::{Menu, MenuBuilder, MenuItem, SubmenuBuilder};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager, Wry};
+use tauri::{AppHandle, Listener, Manager, Wry};
 
+use crate::session::{LOCKED_EVENT, Session};
 use crate::state::AppState;
 
 const TRAY_ID: &str = "main";
@@ -15,20 +16,12 @@ const COPY_PREFIX: &str = "copy:";
 #[derive(Default)]
 pub struct TrayAccounts(Mutex<Vec<(String, String)>>);
 
-pub fn show_main_window(app: &AppHandle) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
-}
-
 fn toggle_main_window(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         if window.is_visible().unwrap_or(false) {
             let _ = window.hide();
         } else {
-            show_main_window(app);
+            crate::desktop::show_main_window(app);
         }
     }
 }
@@ -63,6 +56,9 @@ fn build_menu(app: &AppHandle, accounts: &[(String, String)]) -> tauri::Result<M
 
 pub fn install(app: &AppHandle) -> tauri::Result<()> {
     app.manage(TrayAccounts::default());
+    // Names stay out of a locked tray.
+    let handle = app.clone();
+    app.listen(LOCKED_EVENT, move |_| update_accounts(&handle, Vec::new()));
     let menu = build_menu(app, &[])?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Tweestap")
@@ -70,15 +66,19 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| {
             let id = event.id().as_ref();
-            app.state::<AppState>().session.touch();
+            app.state::<Session>().touch();
             match id {
                 "toggle" => toggle_main_window(app),
                 "lock" => crate::session::lock(app, "from the tray"),
                 "quit" => app.exit(0),
                 _ => {
                     if let Some(account) = id.strip_prefix(COPY_PREFIX) {
-                        let state = app.state::<AppState>();
-                        let _ = crate::clipboard::copy_code(account.to_string(), state);
+                        let _ = crate::clipboard::copy_code(
+                            account.to_string(),
+                            app.state(),
+                            app.state(),
+                            app.state(),
+                        );
                     }
                 }
             }

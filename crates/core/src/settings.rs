@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::error::{ErrorKind, Kind};
+use crate::otp::SystemClock;
 
 /// Every field is required over IPC (the UI always has them all); a settings file from an older
 /// version may lack some, see [`Settings::from_file`].
@@ -179,6 +180,13 @@ impl SettingsStore {
 
     pub fn get(&self) -> Settings {
         self.current.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// The one place time enters the app: the system clock plus the person's clock correction.
+    pub fn clock(&self) -> SystemClock {
+        SystemClock {
+            offset_s: self.get().clock_correction_s,
+        }
     }
 
     /// Checks `settings` and writes them (temp file + rename), then makes them current.
