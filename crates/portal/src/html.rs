@@ -1,27 +1,14 @@
 //! Page frame and HTML helpers. Pages are plain server-rendered HTML with one stylesheet
-//! (`/style.css`): no scripts, no inline styles, no external assets.
+//! (`/style.css`): no scripts, no inline styles, no external assets. They are `maud`
+//! templates, so every value spliced into them is escaped.
 //!
 //! Stable element ids for end-to-end tests are listed in `docs/PRACTICE_PORTAL.md`.
 
 use std::fmt::Write;
 
-use crate::lang::Lang;
+use maud::{DOCTYPE, Markup, html};
 
-/// Escapes text for use in HTML content and attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::lang::Lang;
 
 /// Percent-encodes a query value.
 pub fn query_value(text: &str) -> String {
@@ -46,67 +33,91 @@ pub struct Viewer<'a> {
 }
 
 /// A message box: `kind` is `error`, `ok` or `info`; the box gets `id`.
-pub fn notice(kind: &str, id: &str, text: &str) -> String {
-    format!(
-        "<p class=\"notice {kind}\" id=\"{id}\" role=\"{role}\">{}</p>",
-        esc(text),
-        role = if kind == "error" { "alert" } else { "status" }
-    )
+pub fn notice(kind: &str, id: &str, text: &str) -> Markup {
+    let role = if kind == "error" { "alert" } else { "status" };
+    html! {
+        p class={ "notice " (kind) } id=(id) role=(role) { (text) }
+    }
+}
+
+/// An error notice if there is a message, nothing otherwise.
+pub fn error_notice(message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(message) = message {
+            (notice("error", "error", message))
+        }
+    }
 }
 
 /// The whole page around `body`.
-pub fn page(viewer: &Viewer<'_>, title: &str, body: &str) -> String {
+pub fn page(viewer: &Viewer<'_>, title: &str, body: Markup) -> Markup {
     let lang = viewer.lang;
     let other = lang.other();
-    let switch = format!(
-        "<a id=\"lang-switch\" href=\"/lang/{}?back={}\" lang=\"{}\">{}</a>",
-        other.code(),
-        query_value(viewer.path),
-        other.code(),
-        lang.pick("English", "Nederlands")
-    );
-    let account_menu = match viewer.user {
-        Some(email) => format!(
-            "<details class=\"menu\" id=\"account-menu\"><summary>{mijn}</summary>\
-             <div class=\"menu-items\"><span class=\"who\">{email}</span>\
-             <a id=\"menu-home\" href=\"/home\">{home}</a>\
-             <a id=\"menu-profile\" href=\"/profile\">{profile}</a>\
-             <form method=\"post\" action=\"/logout\"><button id=\"logout\" type=\"submit\">{logout}</button></form>\
-             </div></details>",
-            mijn = lang.pick("Mijn account", "My account"),
-            email = esc(email),
-            home = lang.pick("Overzicht", "Overview"),
-            profile = lang.pick("Mijn Profiel", "My Profile"),
-            logout = lang.pick("Uitloggen", "Log out"),
-        ),
-        None => format!(
-            "<a id=\"menu-login\" href=\"/login\">{}</a>",
-            lang.pick("Inloggen", "Log in")
-        ),
-    };
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} – {brand}</title><link rel=\"stylesheet\" href=\"/style.css\"></head>\
-         <body><header><a class=\"brand\" href=\"/\">{brand}</a>\
-         <span class=\"practice\">{practice}</span><nav>{account_menu}\
-         <a id=\"menu-inbox\" href=\"/inbox\">{inbox}</a>\
-         <a id=\"menu-helpdesk\" href=\"/helpdesk\">{helpdesk}</a>{switch}</nav></header>\
-         <main><h1>{title}</h1>{body}</main>\
-         <footer>{footer}</footer></body></html>\n",
-        code = lang.code(),
-        title = esc(title),
-        brand = lang.pick("BLkportaal", "BLk portal"),
-        practice = lang.pick("oefenomgeving", "practice"),
-        inbox = lang.pick("Oefen-inbox", "Practice inbox"),
-        helpdesk = "Helpdesk",
-        footer = lang.pick(
-            "Dit is een oefenportaal van Tweestap op uw eigen computer. Het lijkt op het \
-             BLkportaal, maar er worden geen echte gegevens gebruikt of verstuurd.",
-            "This is Tweestap's practice portal on your own computer. It looks like the BLk \
-             portal, but no real data is used or sent anywhere."
-        ),
-    )
+    let brand = lang.pick("BLkportaal", "BLk portal");
+    html! {
+        (DOCTYPE) "\n"
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – " (brand) }
+                link rel="stylesheet" href="/style.css";
+            }
+            body {
+                header {
+                    a class="brand" href="/" { (brand) }
+                    span class="practice" { (lang.pick("oefenomgeving", "practice")) }
+                    nav {
+                        @match viewer.user {
+                            Some(email) => (account_menu(lang, email)),
+                            None => a id="menu-login" href="/login" {
+                                (lang.pick("Inloggen", "Log in"))
+                            },
+                        }
+                        a id="menu-inbox" href="/inbox" {
+                            (lang.pick("Oefen-inbox", "Practice inbox"))
+                        }
+                        a id="menu-helpdesk" href="/helpdesk" { "Helpdesk" }
+                        a id="lang-switch"
+                            href={ "/lang/" (other.code()) "?back=" (query_value(viewer.path)) }
+                            lang=(other.code()) {
+                            (lang.pick("English", "Nederlands"))
+                        }
+                    }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+                footer {
+                    (lang.pick(
+                        "Dit is een oefenportaal van Tweestap op uw eigen computer. Het lijkt op het \
+                         BLkportaal, maar er worden geen echte gegevens gebruikt of verstuurd.",
+                        "This is Tweestap's practice portal on your own computer. It looks like the BLk \
+                         portal, but no real data is used or sent anywhere."
+                    ))
+                }
+            }
+        }
+        "\n"
+    }
+}
+
+/// The "Mijn account" menu of a logged-in user.
+fn account_menu(lang: Lang, email: &str) -> Markup {
+    html! {
+        details class="menu" id="account-menu" {
+            summary { (lang.pick("Mijn account", "My account")) }
+            div class="menu-items" {
+                span class="who" { (email) }
+                a id="menu-home" href="/home" { (lang.pick("Overzicht", "Overview")) }
+                a id="menu-profile" href="/profile" { (lang.pick("Mijn Profiel", "My Profile")) }
+                form method="post" action="/logout" {
+                    button id="logout" type="submit" { (lang.pick("Uitloggen", "Log out")) }
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -115,10 +126,25 @@ mod tests {
 
     #[test]
     fn escaping() {
+        let hostile = "<a href=\"x\">'&'</a>";
+        // maud leaves `'` as it is: every attribute value is in double quotes.
+        let escaped = "&lt;a href=&quot;x&quot;&gt;'&amp;'&lt;/a&gt;";
         assert_eq!(
-            esc("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+            notice("ok", hostile, hostile).into_string(),
+            format!("<p class=\"notice ok\" id=\"{escaped}\" role=\"status\">{escaped}</p>")
         );
+        let viewer = Viewer {
+            lang: Lang::En,
+            user: Some(hostile),
+            path: "/inbox?email=<x>",
+        };
+        let page = page(&viewer, hostile, html! { (hostile) }).into_string();
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\"><head>"));
+        assert!(page.contains(&format!("<title>{escaped} – BLk portal</title>")));
+        assert!(page.contains(&format!("<h1>{escaped}</h1>{escaped}</main>")));
+        assert!(page.contains(&format!("<span class=\"who\">{escaped}</span>")));
+        assert!(page.contains("href=\"/lang/nl?back=/inbox%3Femail%3D%3Cx%3E\""));
+        assert!(!page.contains(hostile));
         assert_eq!(
             query_value("/inbox?email=a b&c"),
             "/inbox%3Femail%3Da%20b%26c"

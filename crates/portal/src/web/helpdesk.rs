@@ -2,11 +2,12 @@
 
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::Ctx;
 use crate::Portal;
-use crate::html::{esc, notice, query_value};
+use crate::html::{notice, query_value};
 use crate::problem::{PortalError, Problem};
 use crate::store::{LoginNeeds, Store, TwoFactor, User, user_key};
 use crate::time;
@@ -26,7 +27,7 @@ pub(super) async fn helpdesk(
 ) -> Response {
     let store = portal.store();
     let user = ctx.user(&store);
-    let mut body = match query.done.as_str() {
+    let done = match query.done.as_str() {
         "reset" => notice(
             "ok",
             "helpdesk-done",
@@ -80,120 +81,168 @@ pub(super) async fn helpdesk(
                 ),
             ),
         ),
-        _ => String::new(),
+        _ => html! {},
     };
-    body += &format!(
-        "<p>{}</p>",
-        ctx.pick(
-            "Hier reset de helpdesk 2FA (de oude sleutel werkt dan niet meer en er komt een nieuwe mail), ziet welke code het portaal nu verwacht, en verzet de klok van het portaal om te laten zien wat een verkeerd lopende klok doet.",
-            "Here the helpdesk resets 2FA (the old key stops working and a new mail arrives), sees which code the portal expects now, and moves the portal clock to show what a wrong clock does.",
-        )
-    );
-
-    // Policy.
-    let policy = store.policy();
-    body += &format!(
-        "<section class=\"card\" id=\"policy\"><h2>{title}</h2>\
-         <p>{now_l}: <strong id=\"policy-state\" data-policy=\"{kind}\">{state}</strong></p><p>{explain}</p>\
-         <form method=\"post\" action=\"/helpdesk/policy\" class=\"inline\">\
-         <button name=\"two_factor\" value=\"mandatory\" class=\"{mandatory_class}\" id=\"policy-mandatory\">{mandatory}</button>\
-         <button name=\"two_factor\" value=\"optional\" class=\"{optional_class}\" id=\"policy-optional\">{optional}</button></form></section>",
-        title = ctx.pick("2FA-beleid", "2FA policy"),
-        now_l = ctx.pick("Nu", "Now"),
-        kind = policy.kind(),
-        state = policy_text(&ctx, policy),
-        explain = ctx.pick(
-            "Verplicht (zoals het BLk-portaal sinds 1-1-2022): zonder bevestigde 2FA-sleutel kan niemand inloggen, ook niet na een reset; het portaal verwijst naar de mail met de QR-code. Optioneel (maart 2021 tot 2022, voor demonstraties): zonder bevestigde sleutel is het wachtwoord genoeg.",
-            "Mandatory (as the BLk portal since 1-1-2022): nobody logs in without a confirmed 2FA key, also not after a reset; the portal points to the mail with the QR code. Optional (March 2021 to 2022, for demonstrations): without a confirmed key the password is enough.",
-        ),
-        mandatory_class = if policy == Policy::Mandatory { "" } else { "secondary" },
-        optional_class = if policy == Policy::Optional { "" } else { "secondary" },
-        mandatory = ctx.pick("Verplicht", "Mandatory"),
-        optional = ctx.pick("Optioneel", "Optional"),
-    );
-
-    // Users.
-    body += &format!(
-        "<section class=\"card\"><h2>{}</h2><table id=\"users\"><thead><tr><th>{}</th><th>2FA</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>",
-        ctx.pick("Gebruikers", "Users"),
-        ctx.pick("E-mailadres", "E-mail address"),
-        ctx.pick("Inloggen", "Login"),
-        ctx.pick("Verwachte code", "Expected code"),
-    );
-    for u in store.users() {
-        let key = user_key(&u.email);
-        let expected = store.expected(&u.email).ok().map_or_else(
-            || "–".to_owned(),
-            |e| {
-                format!(
-                    "<code class=\"expected\" id=\"expected-{id}\">{code}</code> <span class=\"muted\">({remaining} s; {next_l} {next})</span>",
-                    id = esc(&key),
-                    code = e.info.code,
-                    remaining = e.info.remaining_s.unwrap_or(0),
-                    next_l = ctx.pick("daarna", "then"),
-                    next = e.info.next_code.unwrap_or_default(),
-                )
-            },
-        );
-        let state = match u.two_factor {
-            TwoFactor::Off => ctx.pick("uit", "off"),
-            TwoFactor::Pending { .. } if store.was_reset(u) => ctx.pick(
-                "gereset: wacht op bevestiging van de nieuwe sleutel",
-                "reset: awaiting confirmation of the new key",
-            ),
-            TwoFactor::Pending { .. } => ctx.pick("wacht op bevestiging", "awaiting confirmation"),
-            TwoFactor::On { .. } => ctx.pick("aan", "on"),
-        };
-        body += &format!(
-            "<tr><td><a href=\"/inbox?email={q}\">{email}</a></td><td id=\"state-{id}\">{state}</td>\
-             <td id=\"login-{id}\" data-login=\"{login_kind}\">{login}</td><td>{expected}</td>\
-             <td><form method=\"post\" action=\"/helpdesk/reset\"><input type=\"hidden\" name=\"email\" value=\"{email}\">\
-             <button type=\"submit\" class=\"secondary\" id=\"reset-{id}\">{reset}</button></form></td></tr>",
-            q = esc(&query_value(&u.email)),
-            email = esc(&u.email),
-            id = esc(&key),
-            reset = ctx.pick("2FA resetten", "Reset 2FA"),
-            login_kind = store.login_needs(u).kind(),
-            login = login_text(&ctx, &store, u),
-        );
-    }
-    body += &format!(
-        "</tbody></table><p><a href=\"/helpdesk\" class=\"button secondary\">{}</a></p></section>",
-        ctx.pick("Vernieuwen", "Refresh")
-    );
-
-    // Clock.
-    let now = store.now();
-    let offset = store.offset_s();
-    body += &format!(
-        "<section class=\"card\" id=\"clock\"><h2>{title}</h2>\
-         <p>{now_l}: <strong id=\"portal-time\">{now}</strong>; {offset_l}: <strong id=\"clock-offset\">{offset:+} s</strong>.</p>\
-         <p>{explain}</p>\
-         <form method=\"post\" action=\"/helpdesk/clock\" class=\"inline\">\
-         <label for=\"offset\">{set_l}</label><input id=\"offset\" name=\"offset_s\" type=\"number\" value=\"{offset}\">\
-         <button type=\"submit\" id=\"set-offset\">{set}</button></form>\
-         <form method=\"post\" action=\"/helpdesk/clock\" class=\"inline\">\
-         <button name=\"offset_s\" value=\"-120\" class=\"secondary\" id=\"offset-minus-120\">−120 s</button>\
-         <button name=\"offset_s\" value=\"-30\" class=\"secondary\" id=\"offset-minus-30\">−30 s</button>\
-         <button name=\"offset_s\" value=\"0\" class=\"secondary\" id=\"offset-zero\">0</button>\
-         <button name=\"offset_s\" value=\"30\" class=\"secondary\" id=\"offset-plus-30\">+30 s</button>\
-         <button name=\"offset_s\" value=\"120\" class=\"secondary\" id=\"offset-plus-120\">+120 s</button>\
-         <button name=\"advance_s\" value=\"{five_days}\" class=\"secondary\" id=\"fast-forward\">{ff}</button></form></section>",
-        title = ctx.pick("Klok van het portaal", "Portal clock"),
-        now_l = ctx.pick("Tijd van het portaal", "Portal time"),
-        now = time::readable(now, ctx.lang),
-        offset_l = ctx.pick("verschil met deze computer", "difference from this computer"),
-        explain = ctx.pick(
-            "Codes worden gecontroleerd met de klok van het portaal. Zet de klok een paar minuten verder of terug en de codes van Tweestap worden geweigerd met de uitleg over de klok; één stap (30 s) verschil wordt nog geaccepteerd. “5 dagen verder” laat een maillink verlopen.",
-            "Codes are checked against the portal's clock. Move it a few minutes either way and Tweestap's codes are refused with the clock explanation; one step (30 s) is still accepted. “5 days on” makes a mail link expire.",
-        ),
-        set_l = ctx.pick("Verschil in seconden", "Difference in seconds"),
-        set = ctx.pick("Instellen", "Set"),
-        five_days = crate::LINK_VALID_S + 60,
-        ff = ctx.pick("5 dagen verder", "5 days on"),
-    );
-    ctx.render(user.as_deref(), "Helpdesk", &body)
+    let body = html! {
+        (done)
+        p {
+            (ctx.pick(
+                "Hier reset de helpdesk 2FA (de oude sleutel werkt dan niet meer en er komt een nieuwe mail), ziet welke code het portaal nu verwacht, en verzet de klok van het portaal om te laten zien wat een verkeerd lopende klok doet.",
+                "Here the helpdesk resets 2FA (the old key stops working and a new mail arrives), sees which code the portal expects now, and moves the portal clock to show what a wrong clock does.",
+            ))
+        }
+        (policy_section(&ctx, store.policy()))
+        (users_section(&ctx, &store))
+        (clock_section(&ctx, &store))
+    };
+    ctx.render(user.as_deref(), "Helpdesk", body)
         .into_response()
+}
+
+fn policy_section(ctx: &Ctx, policy: Policy) -> Markup {
+    // The button of the policy in force is the primary one.
+    let class = |shown: Policy| if policy == shown { "" } else { "secondary" };
+    html! {
+        section class="card" id="policy" {
+            h2 { (ctx.pick("2FA-beleid", "2FA policy")) }
+            p {
+                (ctx.pick("Nu", "Now")) ": "
+                strong id="policy-state" data-policy=(policy.kind()) { (policy_text(ctx, policy)) }
+            }
+            p {
+                (ctx.pick(
+                    "Verplicht (zoals het BLk-portaal sinds 1-1-2022): zonder bevestigde 2FA-sleutel kan niemand inloggen, ook niet na een reset; het portaal verwijst naar de mail met de QR-code. Optioneel (maart 2021 tot 2022, voor demonstraties): zonder bevestigde sleutel is het wachtwoord genoeg.",
+                    "Mandatory (as the BLk portal since 1-1-2022): nobody logs in without a confirmed 2FA key, also not after a reset; the portal points to the mail with the QR code. Optional (March 2021 to 2022, for demonstrations): without a confirmed key the password is enough.",
+                ))
+            }
+            form method="post" action="/helpdesk/policy" class="inline" {
+                button name="two_factor" value="mandatory" class=(class(Policy::Mandatory))
+                    id="policy-mandatory" {
+                    (ctx.pick("Verplicht", "Mandatory"))
+                }
+                button name="two_factor" value="optional" class=(class(Policy::Optional))
+                    id="policy-optional" {
+                    (ctx.pick("Optioneel", "Optional"))
+                }
+            }
+        }
+    }
+}
+
+fn users_section(ctx: &Ctx, store: &Store) -> Markup {
+    html! {
+        section class="card" {
+            h2 { (ctx.pick("Gebruikers", "Users")) }
+            table id="users" {
+                thead {
+                    tr {
+                        th { (ctx.pick("E-mailadres", "E-mail address")) }
+                        th { "2FA" }
+                        th { (ctx.pick("Inloggen", "Login")) }
+                        th { (ctx.pick("Verwachte code", "Expected code")) }
+                        th {}
+                    }
+                }
+                tbody {
+                    @for u in store.users() {
+                        (user_row(ctx, store, u))
+                    }
+                }
+            }
+            p {
+                a href="/helpdesk" class="button secondary" { (ctx.pick("Vernieuwen", "Refresh")) }
+            }
+        }
+    }
+}
+
+fn user_row(ctx: &Ctx, store: &Store, u: &User) -> Markup {
+    let key = user_key(&u.email);
+    let state = match u.two_factor {
+        TwoFactor::Off => ctx.pick("uit", "off"),
+        TwoFactor::Pending { .. } if store.was_reset(u) => ctx.pick(
+            "gereset: wacht op bevestiging van de nieuwe sleutel",
+            "reset: awaiting confirmation of the new key",
+        ),
+        TwoFactor::Pending { .. } => ctx.pick("wacht op bevestiging", "awaiting confirmation"),
+        TwoFactor::On { .. } => ctx.pick("aan", "on"),
+    };
+    html! {
+        tr {
+            td { a href={ "/inbox?email=" (query_value(&u.email)) } { (u.email) } }
+            td id={ "state-" (key) } { (state) }
+            td id={ "login-" (key) } data-login=(store.login_needs(u).kind()) {
+                (login_text(ctx, store, u))
+            }
+            td {
+                @match store.expected(&u.email) {
+                    Ok(e) => {
+                        code class="expected" id={ "expected-" (key) } { (e.info.code) }
+                        " "
+                        span class="muted" {
+                            "(" (e.info.remaining_s.unwrap_or(0)) " s; " (ctx.pick("daarna", "then")) " "
+                            (e.info.next_code.unwrap_or_default()) ")"
+                        }
+                    }
+                    Err(_) => "–",
+                }
+            }
+            td {
+                form method="post" action="/helpdesk/reset" {
+                    input type="hidden" name="email" value=(u.email);
+                    button type="submit" class="secondary" id={ "reset-" (key) } {
+                        (ctx.pick("2FA resetten", "Reset 2FA"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn clock_section(ctx: &Ctx, store: &Store) -> Markup {
+    let offset = store.offset_s();
+    html! {
+        section class="card" id="clock" {
+            h2 { (ctx.pick("Klok van het portaal", "Portal clock")) }
+            p {
+                (ctx.pick("Tijd van het portaal", "Portal time")) ": "
+                strong id="portal-time" { (time::readable(store.now(), ctx.lang)) }
+                "; " (ctx.pick("verschil met deze computer", "difference from this computer")) ": "
+                strong id="clock-offset" { (format!("{offset:+}")) " s" }
+                "."
+            }
+            p {
+                (ctx.pick(
+                    "Codes worden gecontroleerd met de klok van het portaal. Zet de klok een paar minuten verder of terug en de codes van Tweestap worden geweigerd met de uitleg over de klok; één stap (30 s) verschil wordt nog geaccepteerd. “5 dagen verder” laat een maillink verlopen.",
+                    "Codes are checked against the portal's clock. Move it a few minutes either way and Tweestap's codes are refused with the clock explanation; one step (30 s) is still accepted. “5 days on” makes a mail link expire.",
+                ))
+            }
+            form method="post" action="/helpdesk/clock" class="inline" {
+                label for="offset" { (ctx.pick("Verschil in seconden", "Difference in seconds")) }
+                input id="offset" name="offset_s" type="number" value=(offset);
+                button type="submit" id="set-offset" { (ctx.pick("Instellen", "Set")) }
+            }
+            form method="post" action="/helpdesk/clock" class="inline" {
+                button name="offset_s" value="-120" class="secondary" id="offset-minus-120" {
+                    "−120 s"
+                }
+                button name="offset_s" value="-30" class="secondary" id="offset-minus-30" {
+                    "−30 s"
+                }
+                button name="offset_s" value="0" class="secondary" id="offset-zero" { "0" }
+                button name="offset_s" value="30" class="secondary" id="offset-plus-30" {
+                    "+30 s"
+                }
+                button name="offset_s" value="120" class="secondary" id="offset-plus-120" {
+                    "+120 s"
+                }
+                button name="advance_s" value=(crate::LINK_VALID_S + 60) class="secondary"
+                    id="fast-forward" {
+                    (ctx.pick("5 dagen verder", "5 days on"))
+                }
+            }
+        }
+    }
 }
 
 fn policy_text(ctx: &Ctx, policy: Policy) -> &'static str {

@@ -3,11 +3,12 @@
 use axum::extract::{Form, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{Ctx, SESSION_COOKIE, login_redirect, session_cookie};
 use crate::Portal;
-use crate::html::{esc, notice};
+use crate::html::{error_notice, notice};
 use crate::problem::PortalError;
 use crate::store::{LoginNeeds, Stage, Store};
 
@@ -18,36 +19,49 @@ pub(super) struct LoginForm {
     password: String,
 }
 
-fn login_body(ctx: &Ctx, email: &str, password: &str, message: Option<String>) -> String {
-    let mut body = message.map_or_else(String::new, |m| notice("error", "error", &m));
-    body += &format!(
-        "<form method=\"post\" action=\"/login\" class=\"card\">\
-         <label for=\"email\">{email_label}</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" value=\"{email}\" required>\
-         <label for=\"password\">{password_label}</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" value=\"{password}\" required>\
-         <button id=\"login\" type=\"submit\">{login}</button></form>",
-        email_label = ctx.pick("E-mailadres", "E-mail address"),
-        password_label = ctx.pick("Wachtwoord", "Password"),
-        login = ctx.pick("Inloggen", "Log in"),
-        email = esc(email),
-        password = esc(password),
-    );
-    body += &format!(
-        "<section class=\"card demo\"><h2>{title}</h2><p>{text}</p>\
-         <p>{account}: <code id=\"demo-email\">{demo_email}</code> / <code id=\"demo-password\">{demo_password}</code></p>\
-         <form method=\"post\" action=\"/demo-user\"><button id=\"new-demo\" type=\"submit\" class=\"secondary\">{new}</button></form></section>",
-        title = ctx.pick("Oefenen", "Practise"),
-        text = ctx.pick(
-            "Log in met het oefenaccount, of maak een nieuw oefenaccount aan (elk met een eigen inbox).",
-            "Log in with the practice account, or create a new one (each has its own inbox).",
-        ),
-        account = ctx.pick("Oefenaccount", "Practice account"),
-        demo_email = esc(if email.is_empty() { crate::DEMO_EMAIL } else { email }),
-        demo_password = esc(if password.is_empty() { crate::DEMO_PASSWORD } else { password }),
-        new = ctx.pick("Nieuw oefenaccount", "New practice account"),
-    );
-    body
+fn login_body(ctx: &Ctx, email: &str, password: &str, message: Option<&str>) -> Markup {
+    let demo_email = if email.is_empty() {
+        crate::DEMO_EMAIL
+    } else {
+        email
+    };
+    let demo_password = if password.is_empty() {
+        crate::DEMO_PASSWORD
+    } else {
+        password
+    };
+    html! {
+        (error_notice(message))
+        form method="post" action="/login" class="card" {
+            label for="email" { (ctx.pick("E-mailadres", "E-mail address")) }
+            input id="email" name="email" type="email" autocomplete="username" value=(email)
+                required;
+            label for="password" { (ctx.pick("Wachtwoord", "Password")) }
+            input id="password" name="password" type="password" autocomplete="current-password"
+                value=(password) required;
+            button id="login" type="submit" { (ctx.pick("Inloggen", "Log in")) }
+        }
+        section class="card demo" {
+            h2 { (ctx.pick("Oefenen", "Practise")) }
+            p {
+                (ctx.pick(
+                    "Log in met het oefenaccount, of maak een nieuw oefenaccount aan (elk met een eigen inbox).",
+                    "Log in with the practice account, or create a new one (each has its own inbox).",
+                ))
+            }
+            p {
+                (ctx.pick("Oefenaccount", "Practice account")) ": "
+                code id="demo-email" { (demo_email) }
+                " / "
+                code id="demo-password" { (demo_password) }
+            }
+            form method="post" action="/demo-user" {
+                button id="new-demo" type="submit" class="secondary" {
+                    (ctx.pick("Nieuw oefenaccount", "New practice account"))
+                }
+            }
+        }
+    }
 }
 
 pub(super) async fn login_page(ctx: Ctx, State(portal): State<Portal>) -> Response {
@@ -55,22 +69,24 @@ pub(super) async fn login_page(ctx: Ctx, State(portal): State<Portal>) -> Respon
         return Redirect::to("/home").into_response();
     }
     let title = ctx.pick("Inloggen", "Log in");
-    ctx.render(None, title, &login_body(&ctx, "", "", None))
+    ctx.render(None, title, login_body(&ctx, "", "", None))
         .into_response()
 }
 
 pub(super) async fn demo_user(ctx: Ctx, State(portal): State<Portal>) -> Response {
     let (email, password) = portal.store().create_demo_user();
-    let mut body = notice(
-        "ok",
-        "demo-created",
-        ctx.pick(
-            "Er is een nieuw oefenaccount aangemaakt. Klik op Inloggen.",
-            "A new practice account was created. Click Log in.",
-        ),
-    );
-    body += &login_body(&ctx, &email, &password, None);
-    ctx.render(None, ctx.pick("Inloggen", "Log in"), &body)
+    let body = html! {
+        (notice(
+            "ok",
+            "demo-created",
+            ctx.pick(
+                "Er is een nieuw oefenaccount aangemaakt. Klik op Inloggen.",
+                "A new practice account was created. Click Log in.",
+            ),
+        ))
+        (login_body(&ctx, &email, &password, None))
+    };
+    ctx.render(None, ctx.pick("Inloggen", "Log in"), body)
         .into_response()
 }
 
@@ -99,9 +115,10 @@ pub(super) async fn login_submit(
                 .into_response()
         }
         Err(error) => {
-            let body = login_body(&ctx, &form.email, "", Some(error.message(ctx.lang)));
+            let message = error.message(ctx.lang);
+            let body = login_body(&ctx, &form.email, "", Some(&message));
             let title = ctx.pick("Inloggen", "Log in");
-            (StatusCode::UNAUTHORIZED, ctx.render(None, title, &body)).into_response()
+            (StatusCode::UNAUTHORIZED, ctx.render(None, title, body)).into_response()
         }
     }
 }
@@ -114,28 +131,30 @@ pub(super) struct CodeForm {
 
 /// The code page: `setup` is the `setup_required` explanation when the user has no confirmed
 /// key yet (mandatory 2FA), shown above the field with the way to the mail.
-fn code_body(ctx: &Ctx, setup: Option<&PortalError>, message: Option<String>) -> String {
-    let mut body = message.map_or_else(String::new, |m| notice("error", "error", &m));
-    if let Some(setup) = setup {
-        body += &notice("info", "setup-required", &setup.message(ctx.lang));
-        body += &format!(
-            "<p><a class=\"button secondary\" id=\"setup-inbox\" href=\"/inbox\">{}</a></p>",
-            ctx.pick("Naar de oefen-inbox", "Go to the practice inbox"),
-        );
+fn code_body(ctx: &Ctx, setup: Option<&PortalError>, message: Option<&str>) -> Markup {
+    html! {
+        (error_notice(message))
+        @if let Some(setup) = setup {
+            (notice("info", "setup-required", &setup.message(ctx.lang)))
+            p {
+                a class="button secondary" id="setup-inbox" href="/inbox" {
+                    (ctx.pick("Naar de oefen-inbox", "Go to the practice inbox"))
+                }
+            }
+        }
+        form method="post" action="/login/code" class="card" {
+            p {
+                (ctx.pick(
+                    "Vul hier een geldige, actuele code in die getoond wordt in Tweestap of uw authenticator-app.",
+                    "Enter a valid, current code as shown in Tweestap or your authenticator app.",
+                ))
+            }
+            label for="code" { (ctx.pick("Code (6 cijfers)", "Code (6 digits)")) }
+            input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
+                maxlength="10" required autofocus;
+            button id="verify" type="submit" { (ctx.pick("Controleren", "Verify")) }
+        }
     }
-    body += &format!(
-        "<form method=\"post\" action=\"/login/code\" class=\"card\"><p>{text}</p>\
-         <label for=\"code\">{label}</label>\
-         <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"10\" required autofocus>\
-         <button id=\"verify\" type=\"submit\">{button}</button></form>",
-        text = ctx.pick(
-            "Vul hier een geldige, actuele code in die getoond wordt in Tweestap of uw authenticator-app.",
-            "Enter a valid, current code as shown in Tweestap or your authenticator app.",
-        ),
-        label = ctx.pick("Code (6 cijfers)", "Code (6 digits)"),
-        button = ctx.pick("Controleren", "Verify"),
-    );
-    body
 }
 
 /// The `setup_required` explanation for `email`, when its login waits for a key.
@@ -151,7 +170,7 @@ pub(super) async fn code_page(ctx: Ctx, State(portal): State<Portal>) -> Respons
     };
     let setup = pending_setup(&store, &email);
     let title = ctx.pick("Extra controle", "Extra check");
-    ctx.render(None, title, &code_body(&ctx, setup.as_ref(), None))
+    ctx.render(None, title, code_body(&ctx, setup.as_ref(), None))
         .into_response()
 }
 
@@ -176,8 +195,8 @@ pub(super) async fn code_submit(
             // The setup explanation stays in view; it is not repeated as the error.
             let setup = pending_setup(&store, &email);
             let message = (setup.as_ref() != Some(&error)).then(|| error.message(ctx.lang));
-            let body = code_body(&ctx, setup.as_ref(), message);
-            (StatusCode::BAD_REQUEST, ctx.render(None, title, &body)).into_response()
+            let body = code_body(&ctx, setup.as_ref(), message.as_deref());
+            (StatusCode::BAD_REQUEST, ctx.render(None, title, body)).into_response()
         }
     }
 }

@@ -18,6 +18,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::Portal;
@@ -132,13 +133,13 @@ impl Ctx {
             .map(|user| user.email.clone())
     }
 
-    fn render(&self, user: Option<&str>, title: &str, body: &str) -> Html<String> {
+    fn render(&self, user: Option<&str>, title: &str, body: Markup) -> Html<String> {
         let viewer = Viewer {
             lang: self.lang,
             user,
             path: &self.path,
         };
-        Html(page(&viewer, title, body))
+        Html(page(&viewer, title, body).into_string())
     }
 
     fn pick<T>(&self, nl: T, en: T) -> T {
@@ -192,16 +193,12 @@ pub async fn not_found(ctx: Ctx, State(portal): State<Portal>, uri: Uri) -> Resp
 }
 
 fn not_found_page(ctx: &Ctx, user: Option<&str>) -> Response {
-    let body = notice(
-        "error",
-        "error",
-        &PortalError::from(Problem::NotFound).message(ctx.lang),
-    ) + &format!(
-        "<p><a href=\"/\">{}</a></p>",
-        ctx.pick("Naar het begin", "Go to the start")
-    );
+    let body = html! {
+        (notice("error", "error", &PortalError::from(Problem::NotFound).message(ctx.lang)))
+        p { a href="/" { (ctx.pick("Naar het begin", "Go to the start")) } }
+    };
     let title = ctx.pick("Niet gevonden", "Not found");
-    (StatusCode::NOT_FOUND, ctx.render(user, title, &body)).into_response()
+    (StatusCode::NOT_FOUND, ctx.render(user, title, body)).into_response()
 }
 
 /// A known path with the wrong method.

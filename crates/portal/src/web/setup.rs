@@ -3,11 +3,12 @@
 use axum::extract::{Form, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
 
 use super::Ctx;
 use super::login::CodeForm;
 use crate::Portal;
-use crate::html::{esc, notice};
+use crate::html::{error_notice, notice};
 use crate::problem::{PortalError, Problem};
 use crate::store::Store;
 use crate::{api, qr_png, time};
@@ -20,54 +21,73 @@ pub(super) fn link_status(error: &PortalError) -> StatusCode {
     }
 }
 
-fn setup_body(ctx: &Ctx, store: &Store, token: &str, message: Option<String>) -> String {
+fn setup_body(ctx: &Ctx, store: &Store, token: &str, message: Option<&str>) -> Markup {
     let Ok(link) = store.open_link(token) else {
-        return String::new();
+        return html! {};
     };
-    let mut body = message.map_or_else(String::new, |m| notice("error", "error", &m));
-    body += &format!(
-        "<p>{account_l}: <strong id=\"setup-account\">BLk ({email})</strong></p>\
-         <section class=\"card step\"><h2>{step1}</h2><p>{scan}</p>\
-         <img id=\"qr\" class=\"qr\" src=\"/2fa/qr/{token}.png\" alt=\"{alt}\">\
-         <details id=\"manual\"><summary>{manual}</summary>\
-         <p>{key_l}: <code id=\"secret\">{secret}</code></p><p>{kind}</p>\
-         <label for=\"otpauth-link\">{link_l}</label>\
-         <input id=\"otpauth-link\" readonly value=\"{uri}\"></details></section>\
-         <section class=\"card step\"><h2>{step2}</h2>\
-         <form method=\"post\" action=\"/2fa/setup/{token}\"><p>{enter}</p>\
-         <label for=\"code\">{code_l}</label>\
-         <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"10\" required>\
-         <button id=\"confirm\" type=\"submit\">{confirm}</button></form></section>\
-         <p class=\"muted\" id=\"link-valid\">{valid} {until}.</p>",
-        account_l = ctx.pick("Account", "Account"),
-        email = esc(&link.account.account),
-        step1 = ctx.pick("Stap 1: scan de QR-code", "Step 1: scan the QR code"),
-        scan = ctx.pick(
-            "Open Tweestap op deze computer en kies “Scherm scannen”: Tweestap leest de QR-code van uw scherm. Met een telefoon-app (Google Authenticator, Authy, SecurEnvoy) kiest u “QR-code scannen” en richt u de camera op de code.",
-            "Open Tweestap on this computer and choose “Scan screen”: Tweestap reads the QR code from your screen. With a phone app (Google Authenticator, Authy, SecurEnvoy) choose “Scan a QR code” and point the camera at the code.",
-        ),
-        token = esc(token),
-        alt = esc(&format!("{} BLk ({})", ctx.pick("QR-code voor", "QR code for"), link.account.account)),
-        manual = ctx.pick("Scannen lukt niet? Vul de sleutel met de hand in", "Cannot scan? Enter the key by hand"),
-        key_l = ctx.pick("Sleutel", "Key"),
-        secret = esc(&link.secret_text()),
-        kind = ctx.pick(
-            "In Tweestap: “Sleutel invoeren”, dienst BLk, accountnaam uw e-mailadres. Soort: op tijd gebaseerd (TOTP), 6 cijfers, elke 30 seconden een nieuwe code.",
-            "In Tweestap: “Enter key”, service BLk, account name your e-mail address. Type: time-based (TOTP), 6 digits, a new code every 30 seconds.",
-        ),
-        link_l = ctx.pick("Of plak deze link in Tweestap (“Link plakken”)", "Or paste this link into Tweestap (“Paste link”)"),
-        uri = esc(&link.uri()),
-        step2 = ctx.pick("Stap 2: vul de code in", "Step 2: enter the code"),
-        enter = ctx.pick(
-            "Vul de code in die Tweestap nu toont bij BLk. De code wisselt elke 30 seconden; vul een geldige, actuele code in.",
-            "Enter the code Tweestap now shows for BLk. The code changes every 30 seconds; enter a valid, current code.",
-        ),
-        code_l = ctx.pick("Code (6 cijfers)", "Code (6 digits)"),
-        confirm = ctx.pick("Bevestigen", "Confirm"),
-        valid = ctx.pick("Deze link is geldig tot", "This link is valid until"),
-        until = time::readable(link.expires_at, ctx.lang),
-    );
-    body
+    let account = &link.account.account;
+    html! {
+        (error_notice(message))
+        p {
+            (ctx.pick("Account", "Account")) ": "
+            strong id="setup-account" { "BLk (" (account) ")" }
+        }
+        section class="card step" {
+            h2 { (ctx.pick("Stap 1: scan de QR-code", "Step 1: scan the QR code")) }
+            p {
+                (ctx.pick(
+                    "Open Tweestap op deze computer en kies “Scherm scannen”: Tweestap leest de QR-code van uw scherm. Met een telefoon-app (Google Authenticator, Authy, SecurEnvoy) kiest u “QR-code scannen” en richt u de camera op de code.",
+                    "Open Tweestap on this computer and choose “Scan screen”: Tweestap reads the QR code from your screen. With a phone app (Google Authenticator, Authy, SecurEnvoy) choose “Scan a QR code” and point the camera at the code.",
+                ))
+            }
+            img id="qr" class="qr" src={ "/2fa/qr/" (token) ".png" }
+                alt={ (ctx.pick("QR-code voor", "QR code for")) " BLk (" (account) ")" };
+            details id="manual" {
+                summary {
+                    (ctx.pick(
+                        "Scannen lukt niet? Vul de sleutel met de hand in",
+                        "Cannot scan? Enter the key by hand",
+                    ))
+                }
+                p {
+                    (ctx.pick("Sleutel", "Key")) ": "
+                    code id="secret" { (link.secret_text()) }
+                }
+                p {
+                    (ctx.pick(
+                        "In Tweestap: “Sleutel invoeren”, dienst BLk, accountnaam uw e-mailadres. Soort: op tijd gebaseerd (TOTP), 6 cijfers, elke 30 seconden een nieuwe code.",
+                        "In Tweestap: “Enter key”, service BLk, account name your e-mail address. Type: time-based (TOTP), 6 digits, a new code every 30 seconds.",
+                    ))
+                }
+                label for="otpauth-link" {
+                    (ctx.pick(
+                        "Of plak deze link in Tweestap (“Link plakken”)",
+                        "Or paste this link into Tweestap (“Paste link”)",
+                    ))
+                }
+                input id="otpauth-link" readonly value=(link.uri());
+            }
+        }
+        section class="card step" {
+            h2 { (ctx.pick("Stap 2: vul de code in", "Step 2: enter the code")) }
+            form method="post" action={ "/2fa/setup/" (token) } {
+                p {
+                    (ctx.pick(
+                        "Vul de code in die Tweestap nu toont bij BLk. De code wisselt elke 30 seconden; vul een geldige, actuele code in.",
+                        "Enter the code Tweestap now shows for BLk. The code changes every 30 seconds; enter a valid, current code.",
+                    ))
+                }
+                label for="code" { (ctx.pick("Code (6 cijfers)", "Code (6 digits)")) }
+                input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
+                    maxlength="10" required;
+                button id="confirm" type="submit" { (ctx.pick("Bevestigen", "Confirm")) }
+            }
+        }
+        p class="muted" id="link-valid" {
+            (ctx.pick("Deze link is geldig tot", "This link is valid until")) " "
+            (time::readable(link.expires_at, ctx.lang)) "."
+        }
+    }
 }
 
 fn link_error_page(ctx: &Ctx, user: Option<&str>, error: &PortalError) -> Response {
@@ -76,7 +96,7 @@ fn link_error_page(ctx: &Ctx, user: Option<&str>, error: &PortalError) -> Respon
         "Set up two-step verification",
     );
     let body = notice("error", "error", &error.message(ctx.lang));
-    (link_status(error), ctx.render(user, title, &body)).into_response()
+    (link_status(error), ctx.render(user, title, body)).into_response()
 }
 
 pub(super) async fn setup_page(
@@ -96,7 +116,7 @@ pub(super) async fn setup_page(
     ctx.render(
         user.as_deref(),
         title,
-        &setup_body(&ctx, &store, &token, None),
+        setup_body(&ctx, &store, &token, None),
     )
     .into_response()
 }
@@ -115,33 +135,36 @@ pub(super) async fn setup_submit(
     );
     match store.confirm(&token, &form.code) {
         Ok(()) => {
-            let next = if user.is_some() {
-                format!(
-                    "<a class=\"button\" href=\"/profile\">{}</a>",
-                    ctx.pick("Naar Mijn Profiel", "Go to My Profile")
-                )
-            } else {
-                format!(
-                    "<a class=\"button\" href=\"/login\">{}</a>",
-                    ctx.pick("Naar inloggen", "Go to log in")
-                )
+            let body = html! {
+                (notice(
+                    "ok",
+                    "confirmed",
+                    ctx.pick(
+                        "2FA is ingesteld. Hiermee is de instelling voltooid: bij elke inlog wordt nu als extra stap om een code gevraagd.",
+                        "2FA is set up. That completes the setup: every login now asks for a code as an extra step.",
+                    ),
+                ))
+                p {
+                    @if user.is_some() {
+                        a class="button" href="/profile" {
+                            (ctx.pick("Naar Mijn Profiel", "Go to My Profile"))
+                        }
+                    } @else {
+                        a class="button" href="/login" {
+                            (ctx.pick("Naar inloggen", "Go to log in"))
+                        }
+                    }
+                }
             };
-            let body = notice(
-                "ok",
-                "confirmed",
-                ctx.pick(
-                    "2FA is ingesteld. Hiermee is de instelling voltooid: bij elke inlog wordt nu als extra stap om een code gevraagd.",
-                    "2FA is set up. That completes the setup: every login now asks for a code as an extra step.",
-                ),
-            ) + &format!("<p>{next}</p>");
-            ctx.render(user.as_deref(), title, &body).into_response()
+            ctx.render(user.as_deref(), title, body).into_response()
         }
         Err(error) => match store.open_link(&token) {
             Ok(_) => {
-                let body = setup_body(&ctx, &store, &token, Some(error.message(ctx.lang)));
+                let message = error.message(ctx.lang);
+                let body = setup_body(&ctx, &store, &token, Some(&message));
                 (
                     StatusCode::BAD_REQUEST,
-                    ctx.render(user.as_deref(), title, &body),
+                    ctx.render(user.as_deref(), title, body),
                 )
                     .into_response()
             }
