@@ -3,7 +3,7 @@
 //! can also show its accounts as Google-export QR codes.
 //!
 //! The payload is base64 of this protobuf (never published by Google; matches Aegis's
-//! `google_auth.proto`), read and written by hand:
+//! `google_auth.proto`), read and written with prost:
 //!
 //! ```text
 //! MigrationPayload { repeated OtpParameters otp_parameters = 1; int32 version = 2;
@@ -21,7 +21,7 @@
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::account::{Account, Algorithm, DEFAULT_PERIOD, OtpKind, Secret};
 use crate::base64::{decode as base64_decode, encode as base64_encode};
@@ -175,33 +175,21 @@ pub fn encode_migration(
     accounts: &[Account],
     batch: &BatchInfo,
 ) -> Result<Zeroizing<String>, MigrationEncodeError> {
-    let entries = accounts
-        .iter()
-        .enumerate()
-        .map(|(index, account)| {
-            encode_entry(account).map_err(|reason| MigrationEncodeError { index, reason })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let capacity = entries
-        .iter()
-        .map(|e| FIELD_OVERHEAD + e.len())
-        .sum::<usize>()
-        + 4 * FIELD_OVERHEAD;
-    let mut payload = Zeroizing::new(Vec::with_capacity(capacity));
-    let allocated = payload.capacity();
-    for entry in &entries {
-        write_len_field(&mut payload, 1, entry);
-    }
-    for (number, value) in [
-        (2, batch.version),
-        (3, batch.batch_size),
-        (4, batch.batch_index),
-        (5, batch.batch_id),
-    ] {
-        // int32: negative values are sign-extended to 64 bits (a 10-byte varint).
-        write_varint_field(&mut payload, number, i64::from(value) as u64);
-    }
-    debug_assert_eq!(payload.capacity(), allocated, "the payload reallocated");
+    let message = Payload {
+        otp_parameters: accounts
+            .iter()
+            .enumerate()
+            .map(|(index, account)| {
+                parameters(account).map_err(|reason| MigrationEncodeError { index, reason })
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        version: batch.version,
+        batch_size: batch.batch_size,
+        batch_index: batch.batch_index,
+        batch_id: batch.batch_id,
+    };
+    // prost sizes the buffer from `encoded_len` before it writes.
+    let payload = Zeroizing::new(prost::Message::encode_to_vec(&message));
     let data = Zeroizing::new(base64_encode(&payload));
     let data = Zeroizing::new(percent::encode(&data));
     const PREFIX: &str = "otpauth-migration://offline?data=";
@@ -211,17 +199,14 @@ pub fn encode_migration(
     Ok(link)
 }
 
-/// The most a field's tag and length add to its value: a one-byte tag (field numbers below
-/// 16) and a varint of at most 10 bytes.
-const FIELD_OVERHEAD: usize = 11;
-
-fn encode_entry(account: &Account) -> Result<Zeroizing<Vec<u8>>, &'static str> {
+fn parameters(account: &Account) -> Result<OtpParameters, &'static str> {
     let (otp_type, counter) = match account.kind {
         OtpKind::Totp {
             period: DEFAULT_PERIOD,
-        } => (2, None),
+        } => (2, 0),
         OtpKind::Totp { .. } => return Err("the export format only has 30-second codes"),
-        OtpKind::Hotp { counter } => (1, Some(counter)),
+        // int64 on the wire, its 64 bits kept (a real counter is never negative).
+        OtpKind::Hotp { counter } => (1, counter as i64),
         OtpKind::Steam => return Err("the export format has no Steam Guard codes"),
     };
     let digits = match account.digits {
@@ -234,245 +219,138 @@ fn encode_entry(account: &Account) -> Result<Zeroizing<Vec<u8>>, &'static str> {
         Algorithm::Sha256 => 2,
         Algorithm::Sha512 => 3,
     };
-    let name = compose_label(&account.issuer, &account.account, str::to_owned);
-    // Three length-delimited fields and up to four varints.
-    let capacity =
-        account.secret.expose().len() + name.len() + account.issuer.len() + 7 * FIELD_OVERHEAD;
-    let mut entry = Zeroizing::new(Vec::with_capacity(capacity));
-    let allocated = entry.capacity();
-    write_len_field(&mut entry, 1, account.secret.expose());
-    write_len_field(&mut entry, 2, name.as_bytes());
-    if !account.issuer.is_empty() {
-        write_len_field(&mut entry, 3, account.issuer.as_bytes());
-    }
-    write_varint_field(&mut entry, 4, algorithm);
-    write_varint_field(&mut entry, 5, digits);
-    write_varint_field(&mut entry, 6, otp_type);
-    if let Some(counter) = counter {
-        write_varint_field(&mut entry, 7, counter);
-    }
-    debug_assert_eq!(entry.capacity(), allocated, "the entry reallocated");
-    Ok(entry)
+    Ok(OtpParameters {
+        secret: account.secret.expose().to_vec(),
+        name: compose_label(&account.issuer, &account.account, str::to_owned),
+        issuer: account.issuer.clone(),
+        algorithm,
+        digits,
+        otp_type,
+        counter,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
-// Protobuf (proto3 wire format), just what this schema needs.
+// The protobuf schema (see the module's documentation).
+
+#[derive(prost::Message)]
+#[prost(skip_debug)]
+struct Payload {
+    #[prost(message, repeated, tag = "1")]
+    otp_parameters: Vec<OtpParameters>,
+    #[prost(int32, tag = "2")]
+    version: i32,
+    #[prost(int32, tag = "3")]
+    batch_size: i32,
+    #[prost(int32, tag = "4")]
+    batch_index: i32,
+    #[prost(int32, tag = "5")]
+    batch_id: i32,
+}
+
+/// One account. Its key is wiped when it is dropped.
+#[derive(prost::Message)]
+#[prost(skip_debug)]
+struct OtpParameters {
+    #[prost(bytes = "vec", tag = "1")]
+    secret: Vec<u8>,
+    #[prost(string, tag = "2")]
+    name: String,
+    #[prost(string, tag = "3")]
+    issuer: String,
+    #[prost(int32, tag = "4")]
+    algorithm: i32,
+    #[prost(int32, tag = "5")]
+    digits: i32,
+    #[prost(int32, tag = "6")]
+    otp_type: i32,
+    #[prost(int64, tag = "7")]
+    counter: i64,
+}
+
+impl Drop for OtpParameters {
+    fn drop(&mut self) {
+        self.secret.zeroize();
+    }
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Payload")
+            .field("otp_parameters", &self.otp_parameters.len())
+            .field("batch_index", &self.batch_index)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for OtpParameters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OtpParameters")
+            .field("secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
 
 /// The payload is not a valid protobuf of the schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Malformed;
 
-/// One field value as found on the wire.
-enum Value<'a> {
-    Varint(u64),
-    Len(&'a [u8]),
-    /// Fixed 32- or 64-bit values: only ever skipped here.
-    Fixed,
-}
-
-struct Reader<'a> {
-    buf: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Malformed> {
-        if n > self.buf.len() {
-            return Err(Malformed);
-        }
-        let (head, tail) = self.buf.split_at(n);
-        self.buf = tail;
-        Ok(head)
-    }
-
-    /// A base-128 varint of at most 10 bytes whose value fits 64 bits.
-    fn varint(&mut self) -> Result<u64, Malformed> {
-        let mut value = 0u64;
-        for index in 0..10 {
-            let byte = self.take(1)?[0];
-            if index == 9 && byte > 1 {
-                return Err(Malformed);
-            }
-            value |= u64::from(byte & 0x7f) << (7 * index);
-            if byte & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(Malformed)
-    }
-
-    /// The next `(field number, value)`, or `None` at the end of the buffer.
-    fn next_field(&mut self) -> Result<Option<(u64, Value<'a>)>, Malformed> {
-        if self.buf.is_empty() {
-            return Ok(None);
-        }
-        let key = self.varint()?;
-        let number = key >> 3;
-        if number == 0 {
-            return Err(Malformed);
-        }
-        let value = match key & 7 {
-            0 => Value::Varint(self.varint()?),
-            1 => {
-                self.take(8)?;
-                Value::Fixed
-            }
-            2 => {
-                let len = usize::try_from(self.varint()?).map_err(|_| Malformed)?;
-                Value::Len(self.take(len)?)
-            }
-            5 => {
-                self.take(4)?;
-                Value::Fixed
-            }
-            _ => return Err(Malformed), // 3, 4 (groups), 6, 7
-        };
-        Ok(Some((number, value)))
-    }
-}
-
-/// Iterates the fields of a message, calling `on_field` for each known one.
-fn for_each_field<'a>(
-    buf: &'a [u8],
-    mut on_field: impl FnMut(u64, Value<'a>) -> Result<(), Malformed>,
-) -> Result<(), Malformed> {
-    let mut reader = Reader { buf };
-    while let Some((number, value)) = reader.next_field()? {
-        on_field(number, value)?;
-    }
-    Ok(())
-}
-
-fn as_varint(value: Value<'_>) -> Result<u64, Malformed> {
-    match value {
-        Value::Varint(v) => Ok(v),
-        _ => Err(Malformed),
-    }
-}
-
-fn as_bytes(value: Value<'_>) -> Result<&[u8], Malformed> {
-    match value {
-        Value::Len(bytes) => Ok(bytes),
-        _ => Err(Malformed),
-    }
-}
-
-fn as_str(value: Value<'_>) -> Result<&str, Malformed> {
-    std::str::from_utf8(as_bytes(value)?).map_err(|_| Malformed)
-}
-
-/// proto3 int32 (and enums): the low 32 bits as a signed value.
-fn as_int32(value: Value<'_>) -> Result<i32, Malformed> {
-    Ok(as_varint(value)? as u32 as i32)
-}
-
 fn decode_payload(payload: &[u8]) -> Result<LabeledBatch, Malformed> {
-    let mut batch = BatchInfo::default();
-    let mut entries = Vec::new();
-    let mut labels = Vec::new();
-    for_each_field(payload, |number, value| {
-        match number {
-            1 => {
-                let (entry, label) = decode_entry(as_bytes(value)?)?;
-                entries.push(entry);
-                labels.push(label);
-            }
-            2 => batch.version = as_int32(value)?,
-            3 => batch.batch_size = as_int32(value)?,
-            4 => batch.batch_index = as_int32(value)?,
-            5 => batch.batch_id = as_int32(value)?,
-            _ => {} // unknown field: skipped
-        }
-        Ok(())
-    })?;
+    let message = <Payload as prost::Message>::decode(payload).map_err(|_| Malformed)?;
+    let batch = BatchInfo {
+        version: message.version,
+        batch_size: message.batch_size,
+        batch_index: message.batch_index,
+        batch_id: message.batch_id,
+    };
+    let (entries, labels) = message
+        .otp_parameters
+        .iter()
+        .map(|p| {
+            (
+                entry_account(p),
+                resolve_label(&p.name, Some(p.issuer.as_str())),
+            )
+        })
+        .unzip();
     Ok((MigrationBatch { batch, entries }, labels))
 }
 
-type DecodedEntry = (Result<Account, MigrationEntryError>, (String, String));
-
-fn decode_entry(message: &[u8]) -> Result<DecodedEntry, Malformed> {
-    let mut secret: &[u8] = &[];
-    let (mut name, mut issuer) = ("", "");
-    let (mut algorithm, mut digits, mut otp_type, mut counter) = (0, 0, 0, 0u64);
-    for_each_field(message, |number, value| {
-        match number {
-            1 => secret = as_bytes(value)?,
-            2 => name = as_str(value)?,
-            3 => issuer = as_str(value)?,
-            4 => algorithm = as_int32(value)?,
-            5 => digits = as_int32(value)?,
-            6 => otp_type = as_int32(value)?,
-            // int64, kept as its 64 bits (a real counter is never negative).
-            7 => counter = as_varint(value)?,
-            _ => {}
-        }
-        Ok(())
-    })?;
-    Ok((
-        entry_account(secret, name, issuer, algorithm, digits, otp_type, counter),
-        resolve_label(name, Some(issuer)),
-    ))
-}
-
 /// Checks one decoded entry, in the rule order: secret, algorithm, digits, type.
-fn entry_account(
-    secret: &[u8],
-    name: &str,
-    issuer: &str,
-    algorithm: i32,
-    digits: i32,
-    otp_type: i32,
-    counter: u64,
-) -> Result<Account, MigrationEntryError> {
-    if secret.is_empty() {
+fn entry_account(p: &OtpParameters) -> Result<Account, MigrationEntryError> {
+    if p.secret.is_empty() {
         return Err(MigrationEntryError::MissingSecret);
     }
-    let algorithm = match algorithm {
+    let algorithm = match p.algorithm {
         0 | 1 => Algorithm::Sha1,
         2 => Algorithm::Sha256,
         3 => Algorithm::Sha512,
         4 => return Err(MigrationEntryError::UnsupportedAlgorithm),
         other => return Err(MigrationEntryError::InvalidAlgorithm(other)),
     };
-    let digits = match digits {
+    let digits = match p.digits {
         0 | 1 => 6,
         2 => 8,
         other => return Err(MigrationEntryError::InvalidDigits(other)),
     };
-    let kind = match otp_type {
+    let kind = match p.otp_type {
         0 | 2 => OtpKind::Totp {
             period: DEFAULT_PERIOD,
         },
-        1 => OtpKind::Hotp { counter },
+        1 => OtpKind::Hotp {
+            counter: p.counter as u64,
+        },
         other => return Err(MigrationEntryError::InvalidType(other)),
     };
-    let (issuer, account) = resolve_label(name, Some(issuer));
+    let (issuer, account) = resolve_label(&p.name, Some(p.issuer.as_str()));
     Ok(Account {
         kind,
         issuer,
         account,
-        secret: Secret::new(secret.to_vec()),
+        secret: Secret::new(p.secret.clone()),
         algorithm,
         digits,
     })
-}
-
-fn write_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8 & 0x7f) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
-}
-
-fn write_varint_field(out: &mut Vec<u8>, number: u64, value: u64) {
-    write_varint(out, number << 3);
-    write_varint(out, value);
-}
-
-fn write_len_field(out: &mut Vec<u8>, number: u64, bytes: &[u8]) {
-    write_varint(out, number << 3 | 2);
-    write_varint(out, bytes.len() as u64);
-    out.extend_from_slice(bytes);
 }
 
 #[cfg(test)]
@@ -504,15 +382,16 @@ mod tests {
 
     #[test]
     fn varint_limits() {
-        let mut out = Vec::new();
-        write_varint(&mut out, u64::MAX);
-        assert_eq!(out.len(), 10);
-        assert_eq!(Reader { buf: &out }.varint(), Ok(u64::MAX));
+        // A batch id (field 5) as a varint: the largest 10-byte one fits 64 bits (its low 32
+        // bits are the int32); one more bit, an 11th byte or a cut-off varint does not.
+        let varint = |bytes: &[u8]| decode_payload(&[&[0x28][..], bytes].concat());
+        let max = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+        assert_eq!(varint(&max).unwrap().0.batch.batch_id, -1);
         let too_big = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02];
-        assert_eq!(Reader { buf: &too_big }.varint(), Err(Malformed));
+        assert_eq!(varint(&too_big).unwrap_err(), Malformed);
         let too_long = [0x80; 11];
-        assert_eq!(Reader { buf: &too_long }.varint(), Err(Malformed));
-        assert_eq!(Reader { buf: &[0x80] }.varint(), Err(Malformed));
+        assert_eq!(varint(&too_long).unwrap_err(), Malformed);
+        assert_eq!(varint(&[0x80]).unwrap_err(), Malformed);
     }
 
     #[test]

@@ -165,18 +165,7 @@ pub fn aegis(
 
 /// A random (version 4) UUID, as Aegis gives every entry, group and slot.
 fn uuid() -> String {
-    let mut b = crypto::random_bytes::<16>();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = hex::encode(&b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    uuid::Uuid::new_v4().to_string()
 }
 
 #[derive(Serialize)]

@@ -35,25 +35,17 @@ pub(crate) struct Record {
 }
 
 impl Record {
-    pub fn new(id: String, account: Account, order: i64, now: i64) -> Self {
-        let Account {
-            kind,
-            issuer,
-            account,
-            secret,
-            algorithm,
-            digits,
-        } = account;
+    pub fn new(id: String, new: Account, order: i64, now: i64) -> Self {
         Record {
             id,
             created: now,
             updated: now,
-            issuer,
-            account,
-            kind,
-            algorithm,
-            digits,
-            secret,
+            issuer: new.issuer,
+            account: new.account,
+            kind: new.kind,
+            algorithm: new.algorithm,
+            digits: new.digits,
+            secret: new.secret,
             icon: None,
             group: None,
             favourite: false,
