@@ -183,10 +183,10 @@ pub fn encode_migration(
                 parameters(account).map_err(|reason| MigrationEncodeError { index, reason })
             })
             .collect::<Result<Vec<_>, _>>()?,
-        version: batch.version,
-        batch_size: batch.batch_size,
-        batch_index: batch.batch_index,
-        batch_id: batch.batch_id,
+        version: Some(batch.version),
+        batch_size: Some(batch.batch_size),
+        batch_index: Some(batch.batch_index),
+        batch_id: Some(batch.batch_id),
     };
     // prost sizes the buffer from `encoded_len` before it writes.
     let payload = Zeroizing::new(prost::Message::encode_to_vec(&message));
@@ -203,10 +203,10 @@ fn parameters(account: &Account) -> Result<OtpParameters, &'static str> {
     let (otp_type, counter) = match account.kind {
         OtpKind::Totp {
             period: DEFAULT_PERIOD,
-        } => (2, 0),
+        } => (2, None),
         OtpKind::Totp { .. } => return Err("the export format only has 30-second codes"),
         // int64 on the wire, its 64 bits kept (a real counter is never negative).
-        OtpKind::Hotp { counter } => (1, counter as i64),
+        OtpKind::Hotp { counter } => (1, Some(counter as i64)),
         OtpKind::Steam => return Err("the export format has no Steam Guard codes"),
     };
     let digits = match account.digits {
@@ -233,19 +233,21 @@ fn parameters(account: &Account) -> Result<OtpParameters, &'static str> {
 // ---------------------------------------------------------------------------------------
 // The protobuf schema (see the module's documentation).
 
+/// The header fields (and an HOTP counter) are written even when they are 0, as Google
+/// Authenticator writes them (proto3 would leave a 0 out), so a payload is never empty.
 #[derive(prost::Message)]
 #[prost(skip_debug)]
 struct Payload {
     #[prost(message, repeated, tag = "1")]
     otp_parameters: Vec<OtpParameters>,
-    #[prost(int32, tag = "2")]
-    version: i32,
-    #[prost(int32, tag = "3")]
-    batch_size: i32,
-    #[prost(int32, tag = "4")]
-    batch_index: i32,
-    #[prost(int32, tag = "5")]
-    batch_id: i32,
+    #[prost(int32, optional, tag = "2")]
+    version: Option<i32>,
+    #[prost(int32, optional, tag = "3")]
+    batch_size: Option<i32>,
+    #[prost(int32, optional, tag = "4")]
+    batch_index: Option<i32>,
+    #[prost(int32, optional, tag = "5")]
+    batch_id: Option<i32>,
 }
 
 /// One account. Its key is wiped when it is dropped.
@@ -264,8 +266,8 @@ struct OtpParameters {
     digits: i32,
     #[prost(int32, tag = "6")]
     otp_type: i32,
-    #[prost(int64, tag = "7")]
-    counter: i64,
+    #[prost(int64, optional, tag = "7")]
+    counter: Option<i64>,
 }
 
 impl Drop for OtpParameters {
@@ -298,10 +300,10 @@ struct Malformed;
 fn decode_payload(payload: &[u8]) -> Result<LabeledBatch, Malformed> {
     let message = <Payload as prost::Message>::decode(payload).map_err(|_| Malformed)?;
     let batch = BatchInfo {
-        version: message.version,
-        batch_size: message.batch_size,
-        batch_index: message.batch_index,
-        batch_id: message.batch_id,
+        version: message.version.unwrap_or(0),
+        batch_size: message.batch_size.unwrap_or(0),
+        batch_index: message.batch_index.unwrap_or(0),
+        batch_id: message.batch_id.unwrap_or(0),
     };
     let (entries, labels) = message
         .otp_parameters
@@ -338,7 +340,7 @@ fn entry_account(p: &OtpParameters) -> Result<Account, MigrationEntryError> {
             period: DEFAULT_PERIOD,
         },
         1 => OtpKind::Hotp {
-            counter: p.counter as u64,
+            counter: p.counter.unwrap_or(0) as u64,
         },
         other => return Err(MigrationEntryError::InvalidType(other)),
     };
@@ -435,6 +437,16 @@ mod tests {
         assert_eq!(decoded.batch, batch);
         let decoded: Vec<Account> = decoded.entries.into_iter().map(Result::unwrap).collect();
         assert_eq!(decoded, accounts);
+    }
+
+    #[test]
+    fn an_export_of_no_accounts_reads_back() {
+        // Found by the fuzz target: with every header field 0, proto3 would write nothing, and
+        // an empty `data=` reads as `missing_data`.
+        let uri = encode_migration(&[], &BatchInfo::default()).unwrap();
+        let decoded = parse_migration(&uri).unwrap();
+        assert_eq!(decoded.batch, BatchInfo::default());
+        assert!(decoded.entries.is_empty());
     }
 
     #[test]
