@@ -40,6 +40,16 @@ pub fn notice(kind: &str, id: &str, text: &str) -> Markup {
     }
 }
 
+/// The field a code is typed into (the login's code page and the setup page);
+/// `autofocus` where it is the page's one field.
+pub fn code_field(lang: Lang, autofocus: bool) -> Markup {
+    html! {
+        label for="code" { (lang.pick("Code (6 cijfers)", "Code (6 digits)")) }
+        input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
+            maxlength="10" required autofocus[autofocus];
+    }
+}
+
 /// An error notice if there is a message, nothing otherwise.
 pub fn error_notice(message: Option<&str>) -> Markup {
     html! {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{Ctx, SESSION_COOKIE, login_redirect, session_cookie};
 use crate::Portal;
-use crate::html::{error_notice, notice};
+use crate::html::{code_field, error_notice, notice};
 use crate::problem::PortalError;
 use crate::store::{LoginNeeds, Stage, Store};
 
@@ -149,9 +149,7 @@ fn code_body(ctx: &Ctx, setup: Option<&PortalError>, message: Option<&str>) -> M
                     "Enter a valid, current code as shown in Tweestap or your authenticator app.",
                 ))
             }
-            label for="code" { (ctx.pick("Code (6 cijfers)", "Code (6 digits)")) }
-            input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
-                maxlength="10" required autofocus;
+            (code_field(ctx.lang, true))
             button id="verify" type="submit" { (ctx.pick("Controleren", "Verify")) }
         }
     }

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use super::Ctx;
 use super::login::CodeForm;
 use crate::Portal;
-use crate::html::{error_notice, notice};
+use crate::html::{code_field, error_notice, notice};
 use crate::problem::{PortalError, Problem};
 use crate::store::Store;
 use crate::{api, qr_png, time};
@@ -77,9 +77,7 @@ fn setup_body(ctx: &Ctx, store: &Store, token: &str, message: Option<&str>) -> M
                         "Enter the code Tweestap now shows for BLk. The code changes every 30 seconds; enter a valid, current code.",
                     ))
                 }
-                label for="code" { (ctx.pick("Code (6 cijfers)", "Code (6 digits)")) }
-                input id="code" name="code" inputmode="numeric" autocomplete="one-time-code"
-                    maxlength="10" required;
+                (code_field(ctx.lang, false))
                 button id="confirm" type="submit" { (ctx.pick("Bevestigen", "Confirm")) }
             }
         }
