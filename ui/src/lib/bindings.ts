@@ -284,6 +284,8 @@ export type Format =
 "andotp" | 
 /**  Bitwarden JSON export (unencrypted), items with a TOTP key. */
 "bitwarden" | 
+/**  Duo Mobile's accounts file (`accounts.json`). */
+"duo" | 
 /**  A list of `otpauth://` links, one per line (FreeOTP, Ente, Raivo, scripts, …). */
 "uris" | 
 /**  A Tweestap backup (`tweestap export --format backup`). */

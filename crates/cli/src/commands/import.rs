@@ -15,13 +15,14 @@ use tweestap_core::view::AccountView;
 use super::vault_opts::{FileVaultOpts, read_password_file};
 use crate::output::{CliError, CmdResult, EXIT_FAILURE, Output};
 
-pub const FORMATS: [&str; 8] = [
+pub const FORMATS: [&str; 9] = [
     "auto",
     "google",
     "aegis",
     "2fas",
     "andotp",
     "bitwarden",
+    "duo",
     "uris",
     "backup",
 ];
@@ -36,6 +37,7 @@ Formats (detected from the content unless --format names one):
   andotp     andOTP backup (.json, or encrypted .json.aes; the oldest encrypted layout
              needs --format andotp)
   bitwarden  Bitwarden JSON export (unencrypted), items with a TOTP key
+  duo        Duo Mobile accounts file (accounts.json from the app's data)
   uris       otpauth:// links, one per line (FreeOTP, Ente, ...), or QR images of them
   backup     Tweestap backup (tweestap export --format backup)
 

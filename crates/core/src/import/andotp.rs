@@ -13,7 +13,8 @@
 //! are `wrong_password`.
 //!
 //! The account name is `label` without an `Issuer:` prefix; backups without `issuer` (older
-//! versions) take the issuer from that prefix. The first tag becomes the group. mOTP entries
+//! versions) take the issuer from that prefix, which the oldest wrote twice
+//! (`Issuer - Issuer:account`). The first tag becomes the group. mOTP entries
 //! are skipped (`unsupported_type`).
 
 use serde::Deserialize;
@@ -124,6 +125,15 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, 
     Err(ImportError::integrity(FORMAT, "it is too short"))
 }
 
+/// andOTP's oldest backups (no `issuer` field) wrote the label as `Issuer - Issuer:account`:
+/// the issuer is the name before the dash, once.
+fn undoubled(issuer: String) -> String {
+    match issuer.split_once(" - ") {
+        Some((first, second)) if first == second => first.to_owned(),
+        _ => issuer,
+    }
+}
+
 fn preview(entries: &[Entry]) -> ImportPreview {
     let mut out = ImportPreview::new(FORMAT);
     for entry in entries {
@@ -136,7 +146,10 @@ fn preview(entries: &[Entry]) -> ImportPreview {
                     .unwrap_or(label);
                 (issuer.to_string(), account.trim().to_string())
             }
-            _ => resolve_label(label, None),
+            _ => {
+                let (issuer, account) = resolve_label(label, None);
+                (undoubled(issuer), account)
+            }
         };
         let raw = RawEntry {
             kind: entry.kind.as_deref().unwrap_or("TOTP"),

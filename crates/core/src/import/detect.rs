@@ -4,7 +4,9 @@
 //!   texts are then a link list;
 //! - `TWEESTAP` magic: a Tweestap backup;
 //! - a JSON object with `header` and `db`: Aegis; with `services` or `servicesEncrypted`:
-//!   2FAS; with `items` or `encrypted`: Bitwarden. A JSON array: andOTP;
+//!   2FAS; with `items` or `encrypted`: Bitwarden. A JSON array of objects with
+//!   `otpGenerator`: Duo; any other array of objects (or an empty one): andOTP, unless no
+//!   object has a key andOTP writes;
 //! - text whose lines are `otpauth-migration://` links (or `…://…?data=…` export-like links):
 //!   Google Authenticator; text with `otpauth://` lines: a link list;
 //! - other binary data starting with a plausible PBKDF2 iteration count (andOTP's
@@ -15,7 +17,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use zeroize::Zeroizing;
 
-use super::{Format, ImportError, Source, andotp};
+use super::{Format, ImportError, Source, andotp, duo};
 use crate::percent;
 
 /// A source's bytes, classified.
@@ -184,11 +186,31 @@ fn detect_text(text: &str) -> Option<Format> {
             None
         }
     } else if trimmed.starts_with('[') {
-        serde_json::from_str::<Vec<IgnoredAny>>(text)
-            .ok()
-            .map(|_| Format::AndOtp)
+        detect_array(
+            &serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(text).ok()?,
+        )
     } else {
         detect_links(lines(text))
+    }
+}
+
+/// The keys every andOTP entry has one of (its backups always write them).
+const ANDOTP_KEYS: [&str; 4] = ["secret", "label", "issuer", "type"];
+
+/// A JSON array of objects: Duo when an entry has Duo's `otpGenerator`, andOTP when one has
+/// an andOTP key (or the array is empty, andOTP's backup of no accounts), else nothing (so
+/// another app's array is `unknown_format`, not an andOTP backup of nothing).
+fn detect_array(entries: &[serde_json::Map<String, serde_json::Value>]) -> Option<Format> {
+    if entries.iter().any(duo::is_duo_entry) {
+        Some(Format::Duo)
+    } else if entries.is_empty()
+        || entries
+            .iter()
+            .any(|e| ANDOTP_KEYS.iter().any(|k| e.contains_key(*k)))
+    {
+        Some(Format::AndOtp)
+    } else {
+        None
     }
 }
 
@@ -229,7 +251,16 @@ mod tests {
 
     #[test]
     fn formats_by_content() {
-        let cases: [(&[u8], Option<Format>); 12] = [
+        let cases: [(&[u8], Option<Format>); 15] = [
+            (
+                br#"[{"name":"GitHub","otpGenerator":{"otpSecret":"JBSWY3DPEHPK3PXP"}}]"#,
+                Some(Format::Duo),
+            ),
+            (
+                br#"[{"secret":"JBSWY3DPEHPK3PXP","label":"a","type":"TOTP"}]"#,
+                Some(Format::AndOtp),
+            ),
+            (br#"[{"title":"not an authenticator"}]"#, None),
             (
                 br#"{"version":1,"header":{"slots":null,"params":null},"db":{}}"#,
                 Some(Format::Aegis),

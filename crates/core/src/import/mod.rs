@@ -24,6 +24,7 @@ mod backup;
 mod bitwarden;
 mod commit;
 mod detect;
+mod duo;
 mod entry;
 mod error;
 mod google;
@@ -68,6 +69,8 @@ pub enum Format {
     AndOtp,
     /// Bitwarden JSON export (unencrypted), items with a TOTP key.
     Bitwarden,
+    /// Duo Mobile's accounts file (`accounts.json`).
+    Duo,
     /// A list of `otpauth://` links, one per line (FreeOTP, Ente, Raivo, scripts, …).
     Uris,
     /// A Tweestap backup (`tweestap export --format backup`).
@@ -75,17 +78,19 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Google,
         Format::Aegis,
         Format::TwoFas,
         Format::AndOtp,
         Format::Bitwarden,
+        Format::Duo,
         Format::Uris,
         Format::Backup,
     ];
 
-    /// The stable name (`google`, `aegis`, `2fas`, `andotp`, `bitwarden`, `uris`, `backup`),
+    /// The stable name (`google`, `aegis`, `2fas`, `andotp`, `bitwarden`, `duo`, `uris`,
+    /// `backup`),
     /// as in the CLI's `--format` and the JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -94,6 +99,7 @@ impl Format {
             Format::TwoFas => "2fas",
             Format::AndOtp => "andotp",
             Format::Bitwarden => "bitwarden",
+            Format::Duo => "duo",
             Format::Uris => "uris",
             Format::Backup => "backup",
         }
@@ -114,6 +120,7 @@ impl Format {
             Format::TwoFas => "2FAS backup",
             Format::AndOtp => "andOTP backup",
             Format::Bitwarden => "Bitwarden export",
+            Format::Duo => "Duo Mobile accounts file",
             Format::Uris => "list of otpauth:// links",
             Format::Backup => "Tweestap backup",
         }
@@ -127,6 +134,7 @@ impl Format {
             Format::TwoFas => "2FAS",
             Format::AndOtp => "andOTP",
             Format::Bitwarden => "Bitwarden",
+            Format::Duo => "Duo Mobile",
             Format::Uris => "the app that made the list",
             Format::Backup => "Tweestap",
         }
@@ -357,6 +365,7 @@ fn read_structured(
         Format::TwoFas => twofas::read(text()?, password),
         Format::AndOtp => andotp::read(&source.bytes, content, password),
         Format::Bitwarden => bitwarden::read(text()?),
+        Format::Duo => duo::read(text()?),
         Format::Backup => backup::read(&source.bytes, password),
         Format::Google | Format::Uris => unreachable!("link lists are read by uris::LinkList"),
     }

@@ -292,6 +292,7 @@ fn import_files() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
         ("2fas/encrypted.2fas", Some("2fas-wachtwoord")),
         ("andotp/otp_accounts.json", None),
         ("bitwarden/export.json", None),
+        ("duo/accounts.json", None),
         ("uris/links.txt", None),
     ] {
         files.push((path.to_owned(), fs::read(own.join(path)).unwrap(), password));
@@ -366,6 +367,7 @@ fn deeply_nested_json() {
             Some(Format::TwoFas),
             Some(Format::AndOtp),
             Some(Format::Bitwarden),
+            Some(Format::Duo),
             Some(Format::Uris),
         ] {
             let kind = preview_kind(input.as_bytes(), format, Some("pw"));

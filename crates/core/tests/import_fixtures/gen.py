@@ -310,6 +310,48 @@ expect("uris/links.txt", "uris", {
     "skipped": [skip("invalid_secret", "", "broken")],
 })
 
+# --- andOTP, oldest labels -------------------------------------------------------------------
+# The oldest andOTP backups have no issuer field and write the label as "Issuer - Issuer:name".
+
+O = [rand(20) for _ in range(2)]
+write("andotp/oldest_labels.json", json.dumps([
+    {"secret": b32(O[0]), "label": "Deno - Deno:alice", "digits": 6, "type": "TOTP",
+     "algorithm": "SHA1", "period": 30},
+    # A dash that is part of the name stays.
+    {"secret": b32(O[1]), "label": "Rock - Paper:bob", "digits": 6, "type": "TOTP",
+     "algorithm": "SHA1", "period": 30},
+], indent=2) + "\n")
+expect("andotp/oldest_labels.json", "andotp", {
+    "accounts": [account("totp", "Deno", "alice", O[0]),
+                 account("totp", "Rock - Paper", "bob", O[1])],
+    "skipped": [],
+})
+
+# --- Duo Mobile ------------------------------------------------------------------------------
+# Duo Mobile's files/duokit/accounts.json (the layout Aegis's DuoImporter reads): an array of
+# {name, otpGenerator: {otpSecret (base32), counter (HOTP only)}, accountType, logoUri, ...};
+# SHA1, 6 digits, 30 s.
+
+D = [rand(20) for _ in range(3)]
+write("duo/accounts.json", json.dumps([
+    {"accountType": "OtpAccount", "name": "GitHub:octocat", "logoUri": "",
+     "otpGenerator": {"otpSecret": b32(D[0])}},
+    {"accountType": "OtpAccount", "name": "Dropbox",
+     "otpGenerator": {"otpSecret": b32(D[1]).lower()}},
+    {"accountType": "DuoAccount", "name": "University", "pkey": "DAXXXXXXXXXXXXXXXXXX",
+     "otpGenerator": {"otpSecret": b32(D[2]), "counter": 12}},
+    {"accountType": "OtpAccount", "name": "Broken", "otpGenerator": {"otpSecret": "1!"}},
+    {"accountType": "OtpAccount", "name": "NoGenerator"},
+], indent=2) + "\n")
+expect("duo/accounts.json", "duo", {
+    "accounts": [
+        account("totp", "GitHub", "octocat", D[0]),
+        account("totp", "", "Dropbox", D[1]),
+        account("hotp", "", "University", D[2], counter=12),
+    ],
+    "skipped": [skip("invalid_secret", "", "Broken"), skip("missing_secret", "", "NoGenerator")],
+})
+
 write("expected.json", json.dumps({
     "description": "Expected result of importing each file (see README.md).",
     "generator": "gen.py",
