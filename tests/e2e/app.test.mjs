@@ -14,6 +14,7 @@ import {
   createVault,
   launch,
   quit,
+  rowsOnceShown,
   saveScreenshot,
   shownRows,
   validTotp,
@@ -123,11 +124,7 @@ describe("Tweestap app in English", () => {
     // The notice shows before the list's refresh (started by the same add) has come back:
     // wait up to 5 s for the row to show a code of the new key, then check it exactly.
     const newKeyCode = (r) => cliCode(reset, Math.floor(r.atMs / 1000));
-    let [row] = await shownRows(session);
-    for (let i = 0; i < 50 && row.code !== newKeyCode(row); i++) {
-      await sleep(100);
-      [row] = await shownRows(session);
-    }
+    const [row] = await rowsOnceShown(session, (r) => r.code === newKeyCode(r));
     assert.equal(row.code, newKeyCode(row));
     assert.equal(cliList(app.home).length, 5, "replaced, not added twice");
   });

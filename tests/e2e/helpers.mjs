@@ -191,6 +191,19 @@ export async function setClipboardClearSeconds(session, seconds) {
 }
 
 /** Every shown row: its code, the instant it was computed for, and the visible text. */
+/**
+ * The code list once a row satisfies `wanted`, waiting up to 5 s: a notice (added, replaced)
+ * shows before the list's refresh started by the same change has come back.
+ */
+export async function rowsOnceShown(session, wanted) {
+  let rows = await shownRows(session);
+  for (let i = 0; i < 50 && !rows.some(wanted); i++) {
+    await sleep(100);
+    rows = await shownRows(session);
+  }
+  return rows;
+}
+
 export async function shownRows(session) {
   // One script reads every row at once: read attribute by attribute over WebDriver, a row
   // could step to its next code between its code and its instant (seen once in 55 tests).

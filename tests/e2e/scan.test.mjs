@@ -9,7 +9,17 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { FIXTURES, cliCode, createVault, launch, newHome, quit, saveScreenshot, shownRows } from "./helpers.mjs";
+import {
+  FIXTURES,
+  cliCode,
+  createVault,
+  launch,
+  newHome,
+  quit,
+  rowsOnceShown,
+  saveScreenshot,
+  shownRows,
+} from "./helpers.mjs";
 
 const qrIndex = JSON.parse(readFileSync(join(FIXTURES, "qr/index.json"), "utf8")).items;
 const qrText = (file) => {
@@ -156,8 +166,9 @@ describe("Adding accounts by scanning", () => {
     } finally {
       hide();
     }
-    const rows = await shownRows(session);
+    const newKeyCode = (r) => r.code === cliCode(text, Math.floor(r.atMs / 1000));
+    const rows = await rowsOnceShown(session, newKeyCode);
     assert.equal(rows.length, before, "replaced, not added twice");
-    assert.ok(rows.some((r) => r.code === cliCode(text, Math.floor(r.atMs / 1000))));
+    assert.ok(rows.some(newKeyCode));
   });
 });
