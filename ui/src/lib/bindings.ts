@@ -286,6 +286,10 @@ export type Format =
 "bitwarden" | 
 /**  Duo Mobile's accounts file (`accounts.json`). */
 "duo" | 
+/**  FreeOTP+ JSON export. */
+"freeotp-plus" | 
+/**  Steam Desktop Authenticator `.maFile`. */
+"steam" | 
 /**  A list of `otpauth://` links, one per line (FreeOTP, Ente, Raivo, scripts, …). */
 "uris" | 
 /**  A Tweestap backup (`tweestap export --format backup`). */

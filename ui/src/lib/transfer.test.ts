@@ -157,7 +157,7 @@ describe("catalogs for import and export", () => {
   });
 
   it("name every import format", () => {
-    for (const format of ["google", "aegis", "2fas", "andotp", "bitwarden", "duo", "uris", "backup"]) {
+    for (const format of ["google", "aegis", "2fas", "andotp", "bitwarden", "duo", "freeotp-plus", "steam", "uris", "backup"]) {
       expect(Object.keys(nl)).toContain(`import.format.${format}`);
     }
   });

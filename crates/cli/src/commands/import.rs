@@ -15,7 +15,7 @@ use tweestap_core::view::AccountView;
 use super::vault_opts::{FileVaultOpts, read_password_file};
 use crate::output::{CliError, CmdResult, EXIT_FAILURE, Output};
 
-pub const FORMATS: [&str; 9] = [
+pub const FORMATS: [&str; 11] = [
     "auto",
     "google",
     "aegis",
@@ -23,6 +23,8 @@ pub const FORMATS: [&str; 9] = [
     "andotp",
     "bitwarden",
     "duo",
+    "freeotp-plus",
+    "steam",
     "uris",
     "backup",
 ];
@@ -38,6 +40,9 @@ Formats (detected from the content unless --format names one):
              needs --format andotp)
   bitwarden  Bitwarden JSON export (unencrypted), items with a TOTP key
   duo        Duo Mobile accounts file (accounts.json from the app's data)
+  freeotp-plus
+             FreeOTP+ JSON export
+  steam      Steam Desktop Authenticator .maFile (unencrypted), a Steam Guard account
   uris       otpauth:// links, one per line (FreeOTP, Ente, ...), or QR images of them
   backup     Tweestap backup (tweestap export --format backup)
 

@@ -4,7 +4,8 @@
 //!   texts are then a link list;
 //! - `TWEESTAP` magic: a Tweestap backup;
 //! - a JSON object with `header` and `db`: Aegis; with `services` or `servicesEncrypted`:
-//!   2FAS; with `items` or `encrypted`: Bitwarden. A JSON array of objects with
+//!   2FAS; with `items` or `encrypted`: Bitwarden; with `tokens` and `tokenOrder`: FreeOTP+;
+//!   with `shared_secret`: a Steam maFile. A JSON array of objects with
 //!   `otpGenerator`: Duo; any other array of objects (or an empty one): andOTP, unless no
 //!   object has a key andOTP writes;
 //! - text whose lines are `otpauth-migration://` links (or `…://…?data=…` export-like links):
@@ -13,11 +14,9 @@
 //!   `iterations ‖ salt ‖ IV ‖ ciphertext ‖ tag` layout): an encrypted andOTP backup. The old
 //!   andOTP layout (no header) cannot be recognised: name the format for it.
 
-use serde::Deserialize;
-use serde::de::IgnoredAny;
 use zeroize::Zeroizing;
 
-use super::{Format, ImportError, Source, andotp, duo};
+use super::{Format, ImportError, Source, andotp, duo, freeotp_plus, steam};
 use crate::percent;
 
 /// A source's bytes, classified.
@@ -160,37 +159,34 @@ fn detect_binary(bytes: &[u8]) -> Option<Format> {
     }
 }
 
-/// The top-level keys that tell the JSON formats apart.
-#[derive(Deserialize)]
-struct Probe {
-    header: Option<IgnoredAny>,
-    db: Option<IgnoredAny>,
-    services: Option<IgnoredAny>,
-    #[serde(rename = "servicesEncrypted")]
-    services_encrypted: Option<IgnoredAny>,
-    items: Option<IgnoredAny>,
-    encrypted: Option<IgnoredAny>,
-}
-
 fn detect_text(text: &str) -> Option<Format> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
-        let probe: Probe = serde_json::from_str(text).ok()?;
-        if probe.header.is_some() && probe.db.is_some() {
-            Some(Format::Aegis)
-        } else if probe.services.is_some() || probe.services_encrypted.is_some() {
-            Some(Format::TwoFas)
-        } else if probe.items.is_some() || probe.encrypted.is_some() {
-            Some(Format::Bitwarden)
-        } else {
-            None
-        }
+        detect_object(&serde_json::from_str(text).ok()?)
     } else if trimmed.starts_with('[') {
         detect_array(
             &serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(text).ok()?,
         )
     } else {
         detect_links(lines(text))
+    }
+}
+
+/// A JSON object, by its top-level keys, in this order.
+fn detect_object(object: &serde_json::Map<String, serde_json::Value>) -> Option<Format> {
+    let has = |key| object.contains_key(key);
+    if has("header") && has("db") {
+        Some(Format::Aegis)
+    } else if has("services") || has("servicesEncrypted") {
+        Some(Format::TwoFas)
+    } else if has("items") || has("encrypted") {
+        Some(Format::Bitwarden)
+    } else if freeotp_plus::is_export(object) {
+        Some(Format::FreeOtpPlus)
+    } else if steam::is_mafile(object) {
+        Some(Format::Steam)
+    } else {
+        None
     }
 }
 
@@ -251,7 +247,15 @@ mod tests {
 
     #[test]
     fn formats_by_content() {
-        let cases: [(&[u8], Option<Format>); 15] = [
+        let cases: [(&[u8], Option<Format>); 17] = [
+            (
+                br#"{"tokenOrder":[],"tokens":[]}"#,
+                Some(Format::FreeOtpPlus),
+            ),
+            (
+                br#"{"shared_secret":"AAAA","account_name":"gamer"}"#,
+                Some(Format::Steam),
+            ),
             (
                 br#"[{"name":"GitHub","otpGenerator":{"otpSecret":"JBSWY3DPEHPK3PXP"}}]"#,
                 Some(Format::Duo),

@@ -33,6 +33,18 @@ impl SecretText {
 /// A number as JSON gives it (any of integer, negative, fraction, or absent).
 pub(crate) type Number = Option<serde_json::Number>;
 
+/// The number fields that formats name alike (`digits`, `period`, `counter`), for a format's
+/// entry to take in with `#[serde(flatten)]`.
+#[derive(Deserialize, Default)]
+pub(crate) struct Numbers {
+    #[serde(default)]
+    pub digits: Number,
+    #[serde(default)]
+    pub period: Number,
+    #[serde(default)]
+    pub counter: Number,
+}
+
 /// The fields of an entry, as the format gave them.
 #[derive(Default)]
 pub(crate) struct RawEntry<'a> {

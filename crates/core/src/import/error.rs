@@ -13,7 +13,7 @@ use crate::vault::VaultError;
 pub enum ImportError {
     /// The content is not a format Tweestap reads (or not the one named).
     #[error(
-        "{}{detail}: Tweestap imports Google Authenticator export links or QR images, Aegis, 2FAS, andOTP and Bitwarden (JSON) exports, lists of otpauth:// links and Tweestap backups; if you know the format, name it",
+        "{}{detail}: Tweestap imports Google Authenticator export links or QR images, Aegis, 2FAS, andOTP, Bitwarden (JSON), FreeOTP+ (JSON) exports, Duo Mobile's accounts.json, Steam Desktop Authenticator maFiles, lists of otpauth:// links and Tweestap backups; if you know the format, name it",
         prefix(source_name)
     )]
     UnknownFormat {

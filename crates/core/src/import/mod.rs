@@ -27,9 +27,11 @@ mod detect;
 mod duo;
 mod entry;
 mod error;
+mod freeotp_plus;
 mod google;
 mod pending;
 mod session;
+mod steam;
 mod twofas;
 mod uris;
 
@@ -71,6 +73,11 @@ pub enum Format {
     Bitwarden,
     /// Duo Mobile's accounts file (`accounts.json`).
     Duo,
+    /// FreeOTP+ JSON export.
+    #[serde(rename = "freeotp-plus")]
+    FreeOtpPlus,
+    /// Steam Desktop Authenticator `.maFile`.
+    Steam,
     /// A list of `otpauth://` links, one per line (FreeOTP, Ente, Raivo, scripts, …).
     Uris,
     /// A Tweestap backup (`tweestap export --format backup`).
@@ -78,19 +85,21 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 10] = [
         Format::Google,
         Format::Aegis,
         Format::TwoFas,
         Format::AndOtp,
         Format::Bitwarden,
         Format::Duo,
+        Format::FreeOtpPlus,
+        Format::Steam,
         Format::Uris,
         Format::Backup,
     ];
 
-    /// The stable name (`google`, `aegis`, `2fas`, `andotp`, `bitwarden`, `duo`, `uris`,
-    /// `backup`),
+    /// The stable name (`google`, `aegis`, `2fas`, `andotp`, `bitwarden`, `duo`,
+    /// `freeotp-plus`, `steam`, `uris`, `backup`),
     /// as in the CLI's `--format` and the JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -100,6 +109,8 @@ impl Format {
             Format::AndOtp => "andotp",
             Format::Bitwarden => "bitwarden",
             Format::Duo => "duo",
+            Format::FreeOtpPlus => "freeotp-plus",
+            Format::Steam => "steam",
             Format::Uris => "uris",
             Format::Backup => "backup",
         }
@@ -121,6 +132,8 @@ impl Format {
             Format::AndOtp => "andOTP backup",
             Format::Bitwarden => "Bitwarden export",
             Format::Duo => "Duo Mobile accounts file",
+            Format::FreeOtpPlus => "FreeOTP+ export",
+            Format::Steam => "Steam Desktop Authenticator maFile",
             Format::Uris => "list of otpauth:// links",
             Format::Backup => "Tweestap backup",
         }
@@ -135,6 +148,8 @@ impl Format {
             Format::AndOtp => "andOTP",
             Format::Bitwarden => "Bitwarden",
             Format::Duo => "Duo Mobile",
+            Format::FreeOtpPlus => "FreeOTP+",
+            Format::Steam => "Steam Desktop Authenticator",
             Format::Uris => "the app that made the list",
             Format::Backup => "Tweestap",
         }
@@ -366,6 +381,8 @@ fn read_structured(
         Format::AndOtp => andotp::read(&source.bytes, content, password),
         Format::Bitwarden => bitwarden::read(text()?),
         Format::Duo => duo::read(text()?),
+        Format::FreeOtpPlus => freeotp_plus::read(text()?),
+        Format::Steam => steam::read(text()?),
         Format::Backup => backup::read(&source.bytes, password),
         Format::Google | Format::Uris => unreachable!("link lists are read by uris::LinkList"),
     }

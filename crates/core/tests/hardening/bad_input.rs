@@ -293,6 +293,8 @@ fn import_files() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
         ("andotp/otp_accounts.json", None),
         ("bitwarden/export.json", None),
         ("duo/accounts.json", None),
+        ("freeotp-plus/export.json", None),
+        ("steam/old.maFile", None),
         ("uris/links.txt", None),
     ] {
         files.push((path.to_owned(), fs::read(own.join(path)).unwrap(), password));
@@ -368,6 +370,8 @@ fn deeply_nested_json() {
             Some(Format::AndOtp),
             Some(Format::Bitwarden),
             Some(Format::Duo),
+            Some(Format::FreeOtpPlus),
+            Some(Format::Steam),
             Some(Format::Uris),
         ] {
             let kind = preview_kind(input.as_bytes(), format, Some("pw"));

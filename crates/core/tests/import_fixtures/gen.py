@@ -352,6 +352,75 @@ expect("duo/accounts.json", "duo", {
     "skipped": [skip("invalid_secret", "", "Broken"), skip("missing_secret", "", "NoGenerator")],
 })
 
+# --- FreeOTP+ --------------------------------------------------------------------------------
+# FreeOTP+'s JSON export (Settings > Export > JSON format): {"tokenOrder", "tokens": [{type,
+# algo, digits, period, counter, secret (Java's signed bytes), issuerExt, issuerInt, label,
+# issuerAlt, labelAlt}]}; Steam Guard is a TOTP token whose issuer is "Steam".
+
+F = [rand(20) for _ in range(5)]
+
+
+def signed(key):
+    return [b - 256 if b > 127 else b for b in key]
+
+
+write("freeotp-plus/export.json", json.dumps({
+    "tokenOrder": ["GitHub:octocat", "Nextcloud:bob", "Bank:acct", "Steam:gamer"],
+    "tokens": [
+        {"algo": "SHA1", "counter": 0, "digits": 6, "issuerExt": "GitHub", "issuerInt": "GitHub",
+         "label": "octocat", "period": 30, "secret": signed(F[0]), "type": "TOTP",
+         "imageAlt": None, "issuerAlt": None, "labelAlt": None},
+        {"algo": "SHA256", "counter": 3, "digits": 8, "issuerExt": None, "issuerInt": "Nextcloud",
+         "label": "bob", "period": 30, "secret": signed(F[1]), "type": "HOTP"},
+        {"algo": "SHA512", "counter": 0, "digits": 6, "issuerExt": "Bank", "issuerInt": "Bank",
+         "label": "acct", "period": 60, "secret": signed(F[2]), "type": "TOTP",
+         "issuerAlt": "My Bank", "labelAlt": "savings"},
+        {"algo": "SHA1", "counter": 0, "digits": 5, "issuerExt": "Steam", "label": "gamer",
+         "period": 30, "secret": signed(F[3]), "type": "TOTP"},
+        {"algo": "SHA1", "counter": 0, "digits": 6, "issuerExt": "Broken", "label": "x",
+         "period": 30, "secret": [1, 2, 300], "type": "TOTP"},
+        {"algo": "MD5", "counter": 0, "digits": 6, "issuerExt": "Legacy", "label": "old",
+         "period": 30, "secret": signed(F[4]), "type": "TOTP"},
+    ]}, indent=2) + "\n")
+expect("freeotp-plus/export.json", "freeotp-plus", {
+    "accounts": [
+        account("totp", "GitHub", "octocat", F[0]),
+        account("hotp", "Nextcloud", "bob", F[1], "SHA256", 8, counter=3),
+        account("totp", "My Bank", "savings", F[2], "SHA512", 6, 60),
+        account("steam", "Steam", "gamer", F[3]),
+    ],
+    "skipped": [skip("invalid_secret", "Broken", "x"),
+                skip("unsupported_algorithm", "Legacy", "old")],
+})
+
+# --- Steam Desktop Authenticator ---------------------------------------------------------------
+# An SDA .maFile: shared_secret (base64) and account_name beside the revocation code, the
+# identity secret and a Session whose keys changed between SDA versions.
+
+S = [rand(10) for _ in range(2)]
+write("steam/old.maFile", json.dumps({
+    "shared_secret": base64.b64encode(S[0]).decode(), "serial_number": "1234567890123456789",
+    "revocation_code": "R12345", "uri": "otpauth://totp/Steam:gamer?secret=" + b32(S[0])
+    + "&issuer=Steam", "server_time": 1700000000, "account_name": "gamer",
+    "token_gid": "2a3b4c5d6e7f", "identity_secret": base64.b64encode(rand(20)).decode(),
+    "secret_1": base64.b64encode(rand(20)).decode(), "status": 1,
+    "device_id": "android:00000000-0000-0000-0000-000000000000", "fully_enrolled": True,
+    "Session": {"SessionID": "abc", "SteamLogin": "x", "SteamLoginSecure": "y",
+                "WebCookie": "z", "OAuthToken": "t", "SteamID": 76561190000000000}}) + "\n")
+expect("steam/old.maFile", "steam", {"accounts": [account("steam", "Steam", "gamer", S[0])],
+                                     "skipped": []})
+write("steam/new.maFile", json.dumps({
+    "shared_secret": base64.b64encode(S[1]).decode(), "account_name": "speedrunner",
+    "revocation_code": "R67890", "identity_secret": base64.b64encode(rand(20)).decode(),
+    "device_id": "android:11111111-1111-1111-1111-111111111111",
+    "Session": {"SteamID": 76561190000000001, "AccessToken": "a", "RefreshToken": "r",
+                "SessionID": None}}) + "\n")
+expect("steam/new.maFile", "steam", {
+    "accounts": [account("steam", "Steam", "speedrunner", S[1])], "skipped": []})
+write("steam/no_secret.maFile", json.dumps({"shared_secret": "", "account_name": "ghost"}))
+expect("steam/no_secret.maFile", "steam", {
+    "accounts": [], "skipped": [skip("missing_secret", "Steam", "ghost")]})
+
 write("expected.json", json.dumps({
     "description": "Expected result of importing each file (see README.md).",
     "generator": "gen.py",
