@@ -19,9 +19,10 @@
 //! A broken payload fails as a whole ([`MigrationError`]); a bad entry only fails itself
 //! ([`MigrationEntryError`]) and the other entries are still imported.
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::account::{Account, Algorithm, DEFAULT_PERIOD, OtpKind, Secret};
 use crate::base64::{decode as base64_decode, encode as base64_encode};
@@ -220,8 +221,12 @@ fn parameters(account: &Account) -> Result<OtpParameters, &'static str> {
         Algorithm::Sha512 => 3,
     };
     Ok(OtpParameters {
-        secret: account.secret.expose().to_vec(),
-        name: compose_label(&account.issuer, &account.account, str::to_owned),
+        secret: wiped_bytes(account.secret.expose()),
+        name: Some(compose_label(
+            &account.issuer,
+            &account.account,
+            str::to_owned,
+        )),
         issuer: account.issuer.clone(),
         algorithm,
         digits,
@@ -233,8 +238,9 @@ fn parameters(account: &Account) -> Result<OtpParameters, &'static str> {
 // ---------------------------------------------------------------------------------------
 // The protobuf schema (see the module's documentation).
 
-/// The header fields (and an HOTP counter) are written even when they are 0, as Google
-/// Authenticator writes them (proto3 would leave a 0 out), so a payload is never empty.
+/// The header fields, the name and an HOTP counter are written even when they are 0 or empty,
+/// as Google Authenticator writes them (proto3 would leave them out), so the bytes are those
+/// of the hand-written writer before prost and a payload is never empty.
 #[derive(prost::Message)]
 #[prost(skip_debug)]
 struct Payload {
@@ -250,14 +256,14 @@ struct Payload {
     batch_id: Option<i32>,
 }
 
-/// One account. Its key is wiped when it is dropped.
+/// One account. Its key is a slice of a buffer that wipes itself (see [`wiped_bytes`]).
 #[derive(prost::Message)]
 #[prost(skip_debug)]
 struct OtpParameters {
-    #[prost(bytes = "vec", tag = "1")]
-    secret: Vec<u8>,
-    #[prost(string, tag = "2")]
-    name: String,
+    #[prost(bytes = "bytes", tag = "1")]
+    secret: Bytes,
+    #[prost(string, optional, tag = "2")]
+    name: Option<String>,
     #[prost(string, tag = "3")]
     issuer: String,
     #[prost(int32, tag = "4")]
@@ -270,10 +276,20 @@ struct OtpParameters {
     counter: Option<i64>,
 }
 
-impl Drop for OtpParameters {
-    fn drop(&mut self) {
-        self.secret.zeroize();
+/// A buffer that is wiped when the last `Bytes` pointing into it is dropped.
+struct Wiped(Zeroizing<Vec<u8>>);
+
+impl AsRef<[u8]> for Wiped {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
+}
+
+/// `bytes` in a buffer of their own that is wiped when dropped. prost decodes a `Bytes` field
+/// from a `Bytes` input as a slice of it, without copying: a key decoded from this buffer
+/// is never copied into one that is freed unwiped (as decoding into a `Vec<u8>` would).
+fn wiped_bytes(bytes: &[u8]) -> Bytes {
+    Bytes::from_owner(Wiped(Zeroizing::new(bytes.to_vec())))
 }
 
 impl std::fmt::Debug for Payload {
@@ -298,7 +314,8 @@ impl std::fmt::Debug for OtpParameters {
 struct Malformed;
 
 fn decode_payload(payload: &[u8]) -> Result<LabeledBatch, Malformed> {
-    let message = <Payload as prost::Message>::decode(payload).map_err(|_| Malformed)?;
+    let message =
+        <Payload as prost::Message>::decode(wiped_bytes(payload)).map_err(|_| Malformed)?;
     let batch = BatchInfo {
         version: message.version.unwrap_or(0),
         batch_size: message.batch_size.unwrap_or(0),
@@ -311,7 +328,7 @@ fn decode_payload(payload: &[u8]) -> Result<LabeledBatch, Malformed> {
         .map(|p| {
             (
                 entry_account(p),
-                resolve_label(&p.name, Some(p.issuer.as_str())),
+                resolve_label(p.name.as_deref().unwrap_or(""), Some(p.issuer.as_str())),
             )
         })
         .unzip();
@@ -344,12 +361,12 @@ fn entry_account(p: &OtpParameters) -> Result<Account, MigrationEntryError> {
         },
         other => return Err(MigrationEntryError::InvalidType(other)),
     };
-    let (issuer, account) = resolve_label(&p.name, Some(p.issuer.as_str()));
+    let (issuer, account) = resolve_label(p.name.as_deref().unwrap_or(""), Some(p.issuer.as_str()));
     Ok(Account {
         kind,
         issuer,
         account,
-        secret: Secret::new(p.secret.clone()),
+        secret: Secret::new(p.secret.to_vec()),
         algorithm,
         digits,
     })

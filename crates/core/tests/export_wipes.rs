@@ -218,3 +218,30 @@ fn google_exports_leave_no_payload_or_link_behind() {
         assert!(left.is_empty(), "{} copies of a {what} left", left.len());
     }
 }
+
+/// Reading a Google Authenticator export back (a scan, an import) leaves no copy of a key: the
+/// decoder slices the key out of a buffer that wipes itself instead of copying it into one
+/// that is freed as it is. The needle is the key's second half: the allocator writes its own
+/// pointers over the start of a freed buffer, which would hide a copy of the whole key.
+#[test]
+fn reading_a_google_export_leaves_no_key_behind() {
+    use tweestap_core::migration::{BatchInfo, encode_migration, parse_migration};
+    let _alone = one_at_a_time();
+    let key: Vec<u8> = (0..64u8).map(|i| i.wrapping_mul(37) ^ 0xa5).collect();
+    let needle = key[32..].to_vec();
+    let at = |b: &Vec<u8>| b.as_ptr() as usize..b.as_ptr() as usize + b.len();
+    let own = [at(&key), at(&needle)];
+    let account = Account::totp("Google", "wipe-me@example.com", Secret::new(key.clone()));
+    let link = encode_migration(std::slice::from_ref(&account), &BatchInfo::default()).unwrap();
+    drop(account);
+    let batch = parse_migration(&link).unwrap();
+    assert_eq!(batch.entries.len(), 1);
+    drop(batch);
+    drop(link);
+    let left = copies_in_memory(&needle, &own);
+    assert!(
+        left.is_empty(),
+        "{} copies of a key left after reading an export",
+        left.len()
+    );
+}
