@@ -126,10 +126,16 @@ fn decrypt(bytes: &[u8], password: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, 
 }
 
 /// andOTP's oldest backups (no `issuer` field) wrote the label as `Issuer - Issuer:account`:
-/// the issuer is the name before the dash, once.
+/// the issuer once. The halves are compared around the middle, so an issuer with ` - ` in it
+/// (`A - B - A - B`) is found too.
 fn undoubled(issuer: String) -> String {
-    match issuer.split_once(" - ") {
-        Some((first, second)) if first == second => first.to_owned(),
+    let half = issuer.len().saturating_sub(3) / 2;
+    match (issuer.get(..half), issuer.get(half..)) {
+        (Some(first), Some(rest))
+            if !first.is_empty() && rest.strip_prefix(" - ") == Some(first) =>
+        {
+            first.to_owned()
+        }
         _ => issuer,
     }
 }

@@ -14,9 +14,11 @@
 //!   `iterations ‖ salt ‖ IV ‖ ciphertext ‖ tag` layout): an encrypted andOTP backup. The old
 //!   andOTP layout (no header) cannot be recognised: name the format for it.
 
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use zeroize::Zeroizing;
 
-use super::{Format, ImportError, Source, andotp, duo, freeotp_plus, steam};
+use super::{Format, ImportError, Source, andotp};
 use crate::percent;
 
 /// A source's bytes, classified.
@@ -164,46 +166,72 @@ fn detect_text(text: &str) -> Option<Format> {
     if trimmed.starts_with('{') {
         detect_object(&serde_json::from_str(text).ok()?)
     } else if trimmed.starts_with('[') {
-        detect_array(
-            &serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(text).ok()?,
-        )
+        detect_array(&serde_json::from_str::<Vec<EntryProbe>>(text).ok()?)
     } else {
         detect_links(lines(text))
     }
 }
 
-/// A JSON object, by its top-level keys, in this order.
-fn detect_object(object: &serde_json::Map<String, serde_json::Value>) -> Option<Format> {
-    let has = |key| object.contains_key(key);
-    if has("header") && has("db") {
+/// The top-level keys that tell the JSON object formats apart. Read as `IgnoredAny`: detection
+/// copies no value out of the file (a key among them would be left in freed memory), and a
+/// `null` counts as absent.
+#[derive(Deserialize)]
+struct ObjectProbe {
+    header: Option<IgnoredAny>,
+    db: Option<IgnoredAny>,
+    services: Option<IgnoredAny>,
+    #[serde(rename = "servicesEncrypted")]
+    services_encrypted: Option<IgnoredAny>,
+    items: Option<IgnoredAny>,
+    encrypted: Option<IgnoredAny>,
+    tokens: Option<IgnoredAny>,
+    #[serde(rename = "tokenOrder")]
+    token_order: Option<IgnoredAny>,
+    shared_secret: Option<IgnoredAny>,
+}
+
+/// A JSON object, by its top-level keys, in this order: Aegis (`header` and `db`), 2FAS
+/// (`services` or `servicesEncrypted`), Bitwarden (`items` or `encrypted`), FreeOTP+ (`tokens`
+/// and `tokenOrder`), a Steam maFile (`shared_secret`).
+fn detect_object(o: &ObjectProbe) -> Option<Format> {
+    if o.header.is_some() && o.db.is_some() {
         Some(Format::Aegis)
-    } else if has("services") || has("servicesEncrypted") {
+    } else if o.services.is_some() || o.services_encrypted.is_some() {
         Some(Format::TwoFas)
-    } else if has("items") || has("encrypted") {
+    } else if o.items.is_some() || o.encrypted.is_some() {
         Some(Format::Bitwarden)
-    } else if freeotp_plus::is_export(object) {
+    } else if o.tokens.is_some() && o.token_order.is_some() {
         Some(Format::FreeOtpPlus)
-    } else if steam::is_mafile(object) {
+    } else if o.shared_secret.is_some() {
         Some(Format::Steam)
     } else {
         None
     }
 }
 
-/// The keys every andOTP entry has one of (its backups always write them).
-const ANDOTP_KEYS: [&str; 4] = ["secret", "label", "issuer", "type"];
+/// The keys of an entry of a JSON array format (values unread, as above): Duo's
+/// `otpGenerator`, and those every andOTP entry has one of.
+#[derive(Deserialize)]
+struct EntryProbe {
+    #[serde(rename = "otpGenerator")]
+    otp_generator: Option<IgnoredAny>,
+    secret: Option<IgnoredAny>,
+    label: Option<IgnoredAny>,
+    issuer: Option<IgnoredAny>,
+    #[serde(rename = "type")]
+    kind: Option<IgnoredAny>,
+}
 
-/// A JSON array of objects: Duo when an entry has Duo's `otpGenerator`, andOTP when one has
-/// an andOTP key (or the array is empty, andOTP's backup of no accounts), else nothing (so
+/// A JSON array of objects: Duo when an entry has `otpGenerator`, andOTP when one has an
+/// andOTP key (or the array is empty, andOTP's backup of no accounts), else nothing (so
 /// another app's array is `unknown_format`, not an andOTP backup of nothing).
-fn detect_array(entries: &[serde_json::Map<String, serde_json::Value>]) -> Option<Format> {
-    if entries.iter().any(duo::is_duo_entry) {
+fn detect_array(entries: &[EntryProbe]) -> Option<Format> {
+    let andotp = |e: &EntryProbe| {
+        e.secret.is_some() || e.label.is_some() || e.issuer.is_some() || e.kind.is_some()
+    };
+    if entries.iter().any(|e| e.otp_generator.is_some()) {
         Some(Format::Duo)
-    } else if entries.is_empty()
-        || entries
-            .iter()
-            .any(|e| ANDOTP_KEYS.iter().any(|k| e.contains_key(*k)))
-    {
+    } else if entries.is_empty() || entries.iter().any(andotp) {
         Some(Format::AndOtp)
     } else {
         None

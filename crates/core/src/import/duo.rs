@@ -34,11 +34,6 @@ struct Generator {
     counter: Number,
 }
 
-/// A JSON array whose entries carry Duo's `otpGenerator` (what tells it from andOTP's array).
-pub(crate) fn is_duo_entry(entry: &serde_json::Map<String, serde_json::Value>) -> bool {
-    entry.contains_key("otpGenerator")
-}
-
 pub(crate) fn read(text: &str) -> Result<ImportPreview, ImportError> {
     let entries: Vec<Entry> =
         serde_json::from_str(text).map_err(|e| ImportError::bad_json(FORMAT, &e))?;

@@ -9,11 +9,11 @@
 //!
 //! The key is a JSON array of signed bytes (Java's `byte[]`). The names shown in the app are
 //! `issuerAlt`/`labelAlt` when the person edited them, else `issuerExt` (or `issuerInt`) and
-//! `label`. FreeOTP writes Steam Guard as a TOTP token whose issuer is `Steam`: it becomes a
-//! Steam account, as in FreeOTP.
+//! `label`. FreeOTP writes Steam Guard as a TOTP token whose `issuerExt` is `Steam`: it
+//! becomes a Steam account, as in FreeOTP (a rename does not change what the token is).
 
 use serde::Deserialize;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::entry::{Numbers, RawEntry};
 use super::{Format, ImportError, ImportPreview, NewAccount, Skipped};
@@ -54,7 +54,32 @@ struct SignedBytes(Zeroizing<Vec<i64>>);
 
 impl<'de> Deserialize<'de> for SignedBytes {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Vec::<i64>::deserialize(d).map(|v| SignedBytes(Zeroizing::new(v)))
+        d.deserialize_seq(SignedBytesVisitor)
+    }
+}
+
+struct SignedBytesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SignedBytesVisitor {
+    type Value = SignedBytes;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key as an array of bytes")
+    }
+
+    /// Grows by hand: a `Vec` growing by itself would free its earlier, unwiped buffers,
+    /// each holding the start of the key.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<SignedBytes, A::Error> {
+        let mut values = Zeroizing::new(Vec::with_capacity(64));
+        while let Some(value) = seq.next_element::<i64>()? {
+            if values.len() == values.capacity() {
+                let mut larger = Zeroizing::new(Vec::with_capacity(values.capacity() * 2));
+                larger.extend_from_slice(&values);
+                values = larger;
+            }
+            values.push(value);
+        }
+        Ok(SignedBytes(values))
     }
 }
 
@@ -71,11 +96,6 @@ impl SignedBytes {
         }
         Some(Zeroizing::new(base32::encode(&bytes)))
     }
-}
-
-/// A JSON object that is a FreeOTP+ export: it has `tokens` and `tokenOrder`.
-pub(crate) fn is_export(object: &serde_json::Map<String, serde_json::Value>) -> bool {
-    object.contains_key("tokens") && object.contains_key("tokenOrder")
 }
 
 /// The first name that is set and not blank.
@@ -96,7 +116,7 @@ pub(crate) fn read(text: &str) -> Result<ImportPreview, ImportError> {
     for token in &export.tokens {
         let issuer = first_named([&token.issuer_alt, &token.issuer_ext, &token.issuer_int]);
         let account = first_named([&token.label_alt, &token.label, &None]);
-        let mut secret = match token.secret.as_ref().map(SignedBytes::base32) {
+        let secret = match token.secret.as_ref().map(SignedBytes::base32) {
             Some(Some(text)) => Some(text),
             Some(None) => {
                 out.skipped.push(Skipped {
@@ -110,7 +130,9 @@ pub(crate) fn read(text: &str) -> Result<ImportPreview, ImportError> {
             None => None,
         };
         let kind = token.kind.as_deref().unwrap_or("TOTP");
-        let steam = kind.eq_ignore_ascii_case("totp") && issuer == "Steam";
+        // FreeOTP tells Steam by the issuer of the link it was enrolled with, not by a rename.
+        let steam = kind.eq_ignore_ascii_case("totp")
+            && token.issuer_ext.as_deref().map(str::trim) == Some("Steam");
         let raw = RawEntry {
             kind: if steam { "steam" } else { kind },
             issuer,
@@ -125,7 +147,6 @@ pub(crate) fn read(text: &str) -> Result<ImportPreview, ImportError> {
             Ok(account) => out.accounts.push(NewAccount::from(account)),
             Err(skipped) => out.skipped.push(skipped),
         }
-        secret.zeroize();
     }
     Ok(out)
 }

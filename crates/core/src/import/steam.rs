@@ -28,11 +28,6 @@ struct MaFile {
     account_name: Option<String>,
 }
 
-/// A JSON object that is a maFile: it has `shared_secret`.
-pub(crate) fn is_mafile(object: &serde_json::Map<String, serde_json::Value>) -> bool {
-    object.contains_key("shared_secret")
-}
-
 pub(crate) fn read(text: &str) -> Result<ImportPreview, ImportError> {
     let file: MaFile = serde_json::from_str(text).map_err(|e| ImportError::bad_json(FORMAT, &e))?;
     let mut out = ImportPreview::new(FORMAT);

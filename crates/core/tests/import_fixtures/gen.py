@@ -313,17 +313,21 @@ expect("uris/links.txt", "uris", {
 # --- andOTP, oldest labels -------------------------------------------------------------------
 # The oldest andOTP backups have no issuer field and write the label as "Issuer - Issuer:name".
 
-O = [rand(20) for _ in range(2)]
+O = [rand(20) for _ in range(3)]
 write("andotp/oldest_labels.json", json.dumps([
     {"secret": b32(O[0]), "label": "Deno - Deno:alice", "digits": 6, "type": "TOTP",
      "algorithm": "SHA1", "period": 30},
     # A dash that is part of the name stays.
     {"secret": b32(O[1]), "label": "Rock - Paper:bob", "digits": 6, "type": "TOTP",
      "algorithm": "SHA1", "period": 30},
+    # An issuer with a dash of its own, written twice.
+    {"secret": b32(O[2]), "label": "A - B - A - B:carol", "digits": 6, "type": "TOTP",
+     "algorithm": "SHA1", "period": 30},
 ], indent=2) + "\n")
 expect("andotp/oldest_labels.json", "andotp", {
     "accounts": [account("totp", "Deno", "alice", O[0]),
-                 account("totp", "Rock - Paper", "bob", O[1])],
+                 account("totp", "Rock - Paper", "bob", O[1]),
+                 account("totp", "A - B", "carol", O[2])],
     "skipped": [],
 })
 
@@ -357,7 +361,7 @@ expect("duo/accounts.json", "duo", {
 # algo, digits, period, counter, secret (Java's signed bytes), issuerExt, issuerInt, label,
 # issuerAlt, labelAlt}]}; Steam Guard is a TOTP token whose issuer is "Steam".
 
-F = [rand(20) for _ in range(5)]
+F = [rand(20) for _ in range(7)]
 
 
 def signed(key):
@@ -381,6 +385,11 @@ write("freeotp-plus/export.json", json.dumps({
          "period": 30, "secret": [1, 2, 300], "type": "TOTP"},
         {"algo": "MD5", "counter": 0, "digits": 6, "issuerExt": "Legacy", "label": "old",
          "period": 30, "secret": signed(F[4]), "type": "TOTP"},
+        # Renamed: a Steam token stays Steam; a token renamed to "Steam" does not become one.
+        {"algo": "SHA1", "counter": 0, "digits": 5, "issuerExt": "Steam", "label": "alt",
+         "period": 30, "secret": signed(F[5]), "type": "TOTP", "issuerAlt": "My Steam"},
+        {"algo": "SHA1", "counter": 0, "digits": 6, "issuerExt": "Forum", "label": "carol",
+         "period": 30, "secret": signed(F[6]), "type": "TOTP", "issuerAlt": "Steam"},
     ]}, indent=2) + "\n")
 expect("freeotp-plus/export.json", "freeotp-plus", {
     "accounts": [
@@ -388,6 +397,8 @@ expect("freeotp-plus/export.json", "freeotp-plus", {
         account("hotp", "Nextcloud", "bob", F[1], "SHA256", 8, counter=3),
         account("totp", "My Bank", "savings", F[2], "SHA512", 6, 60),
         account("steam", "Steam", "gamer", F[3]),
+        account("steam", "My Steam", "alt", F[5]),
+        account("totp", "Steam", "carol", F[6]),
     ],
     "skipped": [skip("invalid_secret", "Broken", "x"),
                 skip("unsupported_algorithm", "Legacy", "old")],
