@@ -192,9 +192,12 @@ pub async fn camera_start(
             },
         );
         let camera = app.state::<Camera>();
+        // Numbered while the slot is held, so of two starts at once the later one runs.
+        let mut running = camera.running.lock().map_err(|_| poisoned())?;
         let id = camera.started.fetch_add(1, Ordering::SeqCst) + 1;
         // Starting again replaces (and stops) a running scan.
-        *camera.running.lock().map_err(|_| poisoned())? = Some((id, live));
+        *running = Some((id, live));
+        drop(running);
         std::thread::Builder::new()
             .name("tweestap-camera-events".to_string())
             .spawn(move || pump_camera_events(app, events, id))

@@ -98,6 +98,13 @@ impl CodeClipboard {
     }
 }
 
+/// Copying failed: never "no image", whatever arboard said.
+fn unavailable(e: arboard::Error) -> CaptureError {
+    CaptureError::ClipboardUnavailable {
+        detail: e.to_string(),
+    }
+}
+
 impl Copies {
     fn set(&self, text: &str) -> Result<(), CaptureError> {
         let mut slot = self
@@ -107,7 +114,7 @@ impl Copies {
                 detail: "its lock was poisoned".to_string(),
             })?;
         if slot.is_none() {
-            *slot = Some(arboard::Clipboard::new().map_err(map_err)?);
+            *slot = Some(arboard::Clipboard::new().map_err(unavailable)?);
         }
         let board = slot.as_mut().expect("just set");
         let set = board.set();
@@ -128,7 +135,7 @@ impl Copies {
             use arboard::SetExtApple;
             set.exclude_from_history()
         };
-        set.text(text.to_owned()).map_err(map_err)
+        set.text(text.to_owned()).map_err(unavailable)
     }
 
     /// Wipes the clipboard if it still holds `text` and no later copy happened.

@@ -66,8 +66,8 @@ enum Command {
     Clock(commands::clock::Args),
     /// Serve the practice BLk portal on 127.0.0.1 (helpdesk demos, tests).
     PracticePortal(commands::practice_portal::Args),
-    /// Import accounts from Google Authenticator, Aegis, 2FAS, andOTP, Bitwarden, otpauth://
-    /// links or a Tweestap backup.
+    /// Import accounts from Google Authenticator, Aegis, 2FAS, andOTP, Bitwarden, Duo Mobile,
+    /// FreeOTP+, Steam Desktop Authenticator, otpauth:// links or a Tweestap backup.
     Import(commands::import::Args),
     /// Export the vault: encrypted backup, Aegis JSON, otpauth:// links or Google QR codes.
     Export(commands::export::Args),

@@ -130,7 +130,7 @@ kinds! {
     UnsupportedDigits = "unsupported_digits",
     UnsupportedPeriod = "unsupported_period",
     UnsupportedType = "unsupported_type",
-    // Raised by the desktop app itself (src-tauri), never by the core or the CLI.
+    // Raised by the desktop app itself (src-tauri).
     ClockCheckOff = "clock_check_off",
     InvalidSetting = "invalid_setting",
     InvalidShortcut = "invalid_shortcut",
