@@ -139,3 +139,44 @@ impl Pending {
         found.google = GoogleExport::new();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINK: &str = "otpauth://totp/BLk:jan@example.nl?secret=JBSWY3DPEHPK3PXP&issuer=BLk";
+
+    #[test]
+    fn found_accounts_wait_by_token_until_added_and_a_conflict_stays() {
+        let pending = Pending::default();
+        let report = pending.report(&[LINK.to_string(), "https://example.com".into()], &[]);
+        assert_eq!(report.accounts.len(), 1);
+        assert_eq!(report.problems[0].kind, Kind::Not2fa);
+        let token = report.accounts[0].token.clone();
+        assert!(!report.accounts[0].exists);
+        let tokens = [token.clone()];
+        assert_eq!(pending.accounts(&tokens).unwrap()[0].issuer, "BLk");
+        pending.settle(&tokens, &[AddStatus::Conflict]);
+        assert!(
+            pending.accounts(&tokens).is_ok(),
+            "a conflict waits for the person"
+        );
+        pending.settle(&tokens, &[AddStatus::Replaced]);
+        assert!(pending.accounts(&tokens).is_err(), "added: gone");
+
+        // A new scan replaces the last one's accounts, under new tokens.
+        let first = pending.report(&[LINK.to_string()], &[]).accounts[0]
+            .token
+            .clone();
+        let second = pending.report(&[LINK.to_string()], &[]).accounts[0]
+            .token
+            .clone();
+        assert_ne!(first, second);
+        assert_eq!(
+            pending.accounts(&[first]).unwrap_err().kind(),
+            Kind::ScanExpired
+        );
+        pending.clear();
+        assert!(pending.accounts(&[second]).is_err(), "a lock forgets them");
+    }
+}

@@ -215,3 +215,34 @@ fn a_manual_entry_takes_absent_settings_as_the_defaults() {
         "Debug never shows the key"
     );
 }
+
+#[test]
+fn a_windows_form_needs_a_name_and_reads_blank_fields_as_defaults() {
+    let form = |issuer: &str, account: &str, digits: Option<&str>, counter: Option<&str>| {
+        ManualForm {
+            issuer: issuer.to_string(),
+            account: account.to_string(),
+            secret: "JBSWY3DPEHPK3PXP".to_string(),
+            algorithm: Some(String::new()),
+            digits: digits.map(String::from),
+            period: Some("  ".to_string()),
+            counter: counter.map(String::from),
+        }
+        .account()
+    };
+    assert_eq!(
+        form(" ", "", None, None).unwrap_err().kind(),
+        "name_required"
+    );
+    let plain = form("BLk", "", Some(""), None).unwrap();
+    assert_eq!(
+        (plain.digits, plain.kind),
+        (6, OtpKind::Totp { period: 30 })
+    );
+    let hotp = form("", "jan", Some("8"), Some("7")).unwrap();
+    assert_eq!((hotp.digits, hotp.kind), (8, OtpKind::Hotp { counter: 7 }));
+    assert_eq!(
+        form("BLk", "", Some("9"), None).unwrap_err().kind(),
+        "invalid_digits"
+    );
+}
